@@ -1,0 +1,161 @@
+"""The build: load and check everything, render figures and LaTeX, compile.
+
+Each output has its own folder under build/. Sources are written only when
+their bytes change, and an output whose inputs hash the same as at its last
+good compile is not compiled again. A PDF reaches the output folder only
+after TeX succeeded, by atomic replace, so a failed build keeps the last
+good one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import compile as tex
+from . import content, figures, render
+from .errors import HandbookError, TexError
+from .model import Book
+from .options import PDF_NAMES, PRINT_FIGURE_IN, SCREENS, Options
+from .store import copy_atomic, write_text
+
+log = logging.getLogger(__name__)
+
+FALLBACK_EPOCH = 1767225600  # 2026-01-01, when the project is not in git
+
+
+@dataclass
+class Report:
+    """What a build did, for the status line and the benchmark."""
+
+    compiled: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    passes: dict[str, int] = field(default_factory=dict)
+    figures_rendered: int = 0
+    written: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_dir(project: Path) -> Path:
+    return project / "build"
+
+
+def check(project: Path) -> Book:
+    """Validate only; raises ContentError listing every problem."""
+    return content.load_book(project, build_dir(project) / "cache")
+
+
+def build(project: Path, out_dir: Path, options: Options) -> Report:
+    start = time.perf_counter()
+    report = Report()
+    tex.require_tex()
+    book = check(project)
+    chapters = options.selection.apply(book)
+    log.info("content: %d chapters, %d questions", len(chapters), sum(len(c.questions) for c in chapters))
+    figure_files = _figures(project, book, chapters, options, report)
+    env = render.environment(project)
+    sources = {}
+    for output in options.outputs:
+        if output == "flashcards":
+            sources[output] = render.flashcard_sources(env, book, chapters, options)
+        else:
+            sources[output] = render.book_sources(env, book, chapters, options, output, figure_files[output])
+    epoch = source_date_epoch(project)
+    folders = {o: _prepare(build_dir(project) / o, sources[o], build_dir(project) / "figures", epoch, report)
+               for o in options.outputs}
+    _compile_all(folders, out_dir, epoch, report)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _figures(project: Path, book: Book, chapters, options: Options, report: Report) -> dict[str, dict[str, str]]:
+    """Render what the outputs need; returns output -> figure id -> file name."""
+    used = sorted({f for c in chapters for q in c.questions for f in q.figures})
+    widths = {"handbook": PRINT_FIGURE_IN, "ereader": SCREENS[options.ereader].figure_width_in()}
+    wanted = {o: widths[o] for o in options.outputs if o in widths}
+    if not used or not wanted:
+        return {o: {} for o in options.outputs}
+    files, report.figures_rendered = figures.render(
+        project, [book.figures[f] for f in used], sorted(set(wanted.values())), build_dir(project) / "figures")
+    return {o: {f: files[(f, wanted[o])].name for f in used} if o in wanted else {} for o in options.outputs}
+
+
+def _prepare(folder: Path, sources: render.Sources, figure_dir: Path, epoch: int, report: Report) -> tuple[Path, str]:
+    """Write an output's sources if changed; returns the folder and its input hash."""
+    digest = hashlib.sha256(f"epoch={epoch}\0".encode())
+    for name, text in sorted(sources.files.items()):
+        if write_text(folder / name, text):
+            report.written.append(f"{folder.name}/{name}")
+        digest.update(f"{name}\0{text}\0".encode())
+    for fig_id, file_name in sorted(sources.figures.items()):
+        data = (figure_dir / file_name).read_bytes()
+        copy_atomic(figure_dir / file_name, folder / file_name)
+        digest.update(file_name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return folder, digest.hexdigest()
+
+
+def _compile_all(folders: dict[str, tuple[Path, str]], out_dir: Path, epoch: int, report: Report) -> None:
+    todo = {}
+    for output, (folder, digest) in folders.items():
+        target = out_dir / PDF_NAMES[output]
+        if _is_current(folder, digest, target):
+            report.skipped.append(output)
+        else:
+            todo[output] = (folder, digest, target)
+    failures = []
+    with ThreadPoolExecutor(max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+        futures = {o: pool.submit(tex.latexmk, f, epoch, PDF_NAMES[o]) for o, (f, _, _) in todo.items()}
+        for output, future in futures.items():
+            folder, digest, target = todo[output]
+            try:
+                result = future.result()
+            except TexError as exc:
+                failures.append(str(exc))
+                continue
+            copy_atomic(result.pdf, target)
+            write_text(folder / "stamp", f"{digest}\n{_file_hash(target)}\n")
+            report.compiled.append(output)
+            report.passes[output] = result.passes
+            report.warnings.extend(card_overflows(result.log))
+    if failures:
+        raise TexError("\n".join(failures) + "\nThe previous PDFs were left in place.")
+
+
+def _is_current(folder: Path, digest: str, target: Path) -> bool:
+    try:
+        stamp = (folder / "stamp").read_text(encoding="utf-8").split()
+    except OSError:
+        return False
+    return len(stamp) == 2 and stamp[0] == digest and target.is_file() and _file_hash(target) == stamp[1]
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def card_overflows(tex_log: str) -> list[str]:
+    ids = sorted(set(line.split(":", 1)[1].strip() for line in tex_log.splitlines()
+                     if line.startswith("HANDBOOK-CARD-OVERFLOW:")))
+    return [f"flashcard '{i}' does not fit on its card even in the smallest type; shorten it" for i in ids]
+
+
+def source_date_epoch(project: Path) -> int:
+    """SOURCE_DATE_EPOCH if set, else the last commit that touched the content."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "content", "figures"], cwd=project,
+                             capture_output=True, text=True, timeout=10)
+        return int(out.stdout.strip())
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return FALLBACK_EPOCH
+
+
+__all__ = ["build", "check", "Report", "HandbookError"]

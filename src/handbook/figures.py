@@ -1,0 +1,139 @@
+"""Render figure modules to vector files, in parallel, only when they changed.
+
+Each rendering is keyed by the module's source, the house style, the
+library versions and the target width. Work happens in child processes, so
+a build whose figures are all current never imports matplotlib.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import logging
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError, Pos, Problem
+from .model import Figure
+from .store import write_bytes, write_text
+
+log = logging.getLogger(__name__)
+
+VERSION = "figures-1"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One figure at one width in one format."""
+
+    figure: str
+    module_path: str  # absolute
+    display: str
+    width_in: float
+    fmt: str  # pdf or svg
+    target: str  # absolute output path
+    key: str
+
+
+def style_hash() -> str:
+    """What besides a module's own source decides how its figure looks."""
+    parts = [VERSION, (Path(__file__).parent / "plotting.py").read_text(encoding="utf-8")]
+    for lib in ("matplotlib", "numpy"):
+        try:
+            parts.append(f"{lib}={importlib.metadata.version(lib)}")
+        except importlib.metadata.PackageNotFoundError:
+            parts.append(f"{lib}=none")
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def file_name(figure: str, width_in: float, fmt: str) -> str:
+    return f"{figure}-{round(width_in * 100):d}.{fmt}"
+
+
+def render(project: Path, figures: list[Figure], widths: list[float], out_dir: Path,
+           fmt: str = "pdf") -> tuple[dict[tuple[str, float], Path], int]:
+    """Render each figure at each width; returns (figure, width) -> file, and how many were drawn."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest_path = out_dir / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    style = style_hash()
+    jobs, done = [], {}
+    for fig in figures:
+        for width in widths:
+            name = file_name(fig.id, width, fmt)
+            key = hashlib.sha256(f"{style}\0{fig.source_hash}\0{width}\0{fmt}".encode()).hexdigest()
+            done[(fig.id, width)] = out_dir / name
+            if manifest.get(name) != key or not (out_dir / name).is_file():
+                jobs.append(Job(fig.id, str(project / fig.path), fig.path, width, fmt, str(out_dir / name), key))
+    if jobs:
+        _run(jobs, out_dir)
+        for job in jobs:
+            manifest[Path(job.target).name] = job.key
+        write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    log.info("figures: %d rendered, %d current", len(jobs), len(done) - len(jobs))
+    return done, len(jobs)
+
+
+def _run(jobs: list[Job], out_dir: Path) -> None:
+    workers = min(len(jobs), os.cpu_count() or 1)
+    mpl_config = out_dir / "mplconfig"
+    mpl_config.mkdir(exist_ok=True)
+    if workers == 1:
+        results = [_render_job(job, str(mpl_config)) for job in jobs]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_render_job, jobs, [str(mpl_config)] * len(jobs)))
+    problems = [p for p in results if p is not None]
+    if problems:
+        raise ContentError(problems)
+
+
+def _render_job(job: Job, mpl_config: str) -> Problem | None:
+    """Run one figure module and save its figure; a Problem if it failed."""
+    os.environ["MPLCONFIGDIR"] = mpl_config
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    try:
+        from . import plotting
+
+        spec = importlib.util.spec_from_file_location(f"handbook_figure_{job.figure}", job.module_path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        with plotting.target_width(job.width_in):
+            fig = module.figure()
+            data = _save(fig, job.fmt)
+    except Exception as exc:  # the user's module failed: say where
+        return Problem(_where(exc, job), f"figure '{job.figure}' failed: {type(exc).__name__}: {exc}")
+    write_bytes(Path(job.target), data)
+    return None
+
+
+def _save(fig, fmt: str) -> bytes:
+    import io
+
+    from matplotlib.figure import Figure as MplFigure
+
+    if not isinstance(fig, MplFigure):
+        raise TypeError(f"figure() must return a matplotlib Figure, not {type(fig).__name__}")
+    buffer = io.BytesIO()
+    metadata = {"pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+                "svg": {"Date": None, "Creator": None}}[fmt]
+    fig.savefig(buffer, format=fmt, metadata=metadata)
+    return buffer.getvalue()
+
+
+def _where(exc: Exception, job: Job) -> Pos:
+    """The deepest line of the figure module in the traceback."""
+    line = 1
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if os.path.abspath(frame.filename) == os.path.abspath(job.module_path):
+            line = frame.lineno or line
+    return Pos(job.display, line, 1)

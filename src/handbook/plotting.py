@@ -1,0 +1,88 @@
+"""The house style for figure modules: sizes, fonts and black-and-white styles.
+
+A figure module in a project's `figures/` folder defines `CAPTION` (prose,
+same rules as an answer) and `figure()`, which returns a matplotlib Figure.
+It builds that figure with `new_figure`, so the same code lays itself out for
+a wide printed page or a narrow e-reader screen.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from typing import Iterator
+
+import matplotlib
+
+matplotlib.use("pdf")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+# Line styles and markers that stay distinct in black and white.
+LINESTYLES = ["-", "--", ":", "-."]
+MARKERS = ["o", "s", "^", "D", "v", "x"]
+GRAYS = ["0.0", "0.45", "0.25", "0.65"]
+
+from .options import PRINT_FIGURE_IN  # noqa: E402
+
+_width_in = PRINT_FIGURE_IN
+
+FONT_PT = 8.0
+
+RC = {
+    "text.usetex": True,
+    "text.latex.preamble": (
+        r"\usepackage[T1]{fontenc}\usepackage{lmodern}"
+        r"\usepackage{amsmath}\usepackage{amssymb}"
+    ),
+    "font.family": "serif",
+    "font.size": FONT_PT,
+    "axes.labelsize": FONT_PT,
+    "axes.titlesize": FONT_PT,
+    "legend.fontsize": FONT_PT - 1,
+    "xtick.labelsize": FONT_PT - 1,
+    "ytick.labelsize": FONT_PT - 1,
+    "lines.linewidth": 1.1,
+    "lines.markersize": 3.5,
+    "axes.linewidth": 0.6,
+    "axes.prop_cycle": matplotlib.cycler(color=GRAYS, linestyle=LINESTYLES),
+    "legend.frameon": False,
+    "figure.constrained_layout.use": True,
+    "savefig.transparent": False,
+    "pdf.compression": 9,
+    "svg.hashsalt": "handbook",
+    "svg.fonttype": "path",
+}
+
+
+@contextmanager
+def target_width(width_in: float) -> Iterator[None]:
+    """Lay figures out for a text block `width_in` inches wide."""
+    global _width_in
+    previous, _width_in = _width_in, width_in
+    try:
+        with matplotlib.rc_context(RC):
+            yield
+    finally:
+        _width_in = previous
+
+
+def width() -> float:
+    """The width in inches of the figure being drawn."""
+    return _width_in
+
+
+def new_figure(panels: int = 1, aspect: float = 0.62, sharey: bool = False) -> tuple[Figure, list]:
+    """A figure as wide as the text, with `panels` axes in rows that fit it.
+
+    `aspect` is each panel's height over its width. Wide pages put up to
+    three panels side by side; narrow screens stack them.
+    """
+    per_row = max(1, min(panels, int(_width_in // 1.6)))
+    rows = math.ceil(panels / per_row)
+    panel_w = _width_in / per_row
+    fig = Figure(figsize=(_width_in, panel_w * aspect * rows))
+    axes = fig.subplots(rows, per_row, squeeze=False, sharey=sharey).ravel().tolist()
+    for extra in axes[panels:]:
+        extra.remove()
+    return fig, axes[:panels]

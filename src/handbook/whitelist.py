@@ -1,0 +1,82 @@
+"""The LaTeX that content may use: everything else is rejected before TeX runs.
+
+Every maths command here is also understood by MathJax, so the same source
+renders in the PDF and in the Anki deck.
+"""
+
+from __future__ import annotations
+
+# Commands allowed in running text, with the number of mandatory arguments.
+TEXT_COMMANDS: dict[str, int] = {
+    "emph": 1,
+    "textbf": 1,
+    "texttt": 1,
+    "qref": 1,  # a link to another question, by id
+    "cite": 1,  # a reference key declared in some chapter's `references`
+    "item": 0,
+}
+
+# Environments allowed in running text.
+TEXT_ENVIRONMENTS: frozenset[str] = frozenset({"itemize", "enumerate"})
+
+# Characters that may follow a backslash in text to mean themselves.
+TEXT_ESCAPES: frozenset[str] = frozenset("%&#_${}")
+
+# Commands that are never allowed anywhere; named so the message can say why.
+FORBIDDEN: frozenset[str] = frozenset(
+    {
+        "input", "include", "includeonly", "InputIfFileExists", "write",
+        "write18", "immediate", "openin", "openout", "read", "readline",
+        "def", "edef", "gdef", "xdef", "let", "futurelet", "catcode",
+        "csname", "endcsname", "expandafter", "usepackage", "RequirePackage",
+        "documentclass", "newcommand", "renewcommand", "providecommand",
+        "DeclareRobustCommand", "newenvironment", "renewenvironment",
+        "verb", "verbatim", "lstinline", "special", "pdfprimitive",
+        "pdfobj", "pdfliteral", "shellescape", "jobname", "endinput",
+        "end", "begin", "makeatletter", "scantokens", "uppercase",
+        "lowercase", "string", "meaning", "afterassignment", "everypar",
+        "output", "toks", "directlua", "luaexec", "url", "href",
+    }
+)
+
+_GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota "
+    "kappa lambda mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi "
+    "varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi "
+    "Omega"
+)
+_SYMBOLS = (
+    "cdot cdots ldots dots vdots ddots times div pm mp ast star circ bullet "
+    "le leq ge geq ne neq approx sim simeq propto equiv cong ll gg "
+    "in notin ni subset subseteq supset supseteq cup cap setminus emptyset "
+    "varnothing forall exists neg land lor implies iff to mapsto gets "
+    "rightarrow leftarrow leftrightarrow Rightarrow Leftarrow Leftrightarrow "
+    "longrightarrow uparrow downarrow infty partial nabla prime ell hbar "
+    "top perp parallel mid nmid vert Vert lvert rvert lVert rVert langle "
+    "rangle lfloor rfloor lceil rceil backslash oplus otimes odot "
+    "succ prec succeq preceq triangleq"
+)
+_OPERATORS = (
+    "sum prod int iint oint bigcup bigcap lim limsup liminf sup inf max min "
+    "arg argmax argmin log ln exp sin cos tan tanh sinh cosh det dim ker "
+    "deg Pr operatorname"
+)
+_STRUCTURE = (
+    "frac dfrac tfrac sqrt binom tbinom dbinom left right middle big Big bigg "
+    "Bigg bigl bigr Bigl Bigr biggl biggr overline underline hat widehat "
+    "tilde widetilde bar vec dot ddot check breve overbrace underbrace "
+    "mathbb mathbf mathcal mathrm mathit mathsf mathtt mathfrak boldsymbol "
+    "text textrm textit textbf mbox quad qquad , ; ! : displaystyle "
+    "textstyle scriptstyle limits nolimits stackrel overset underset "
+    "substack not phantom boxed pmod bmod"
+)
+
+MATH_COMMANDS: frozenset[str] = frozenset(
+    (_GREEK + " " + _SYMBOLS + " " + _OPERATORS + " " + _STRUCTURE).split()
+    + ["{", "}", "|", "\\", "%", "&", "#", "_", "$", " "]
+)
+
+# Environments allowed inside display maths.
+MATH_ENVIRONMENTS: frozenset[str] = frozenset(
+    {"aligned", "cases", "pmatrix", "bmatrix", "vmatrix", "matrix", "array"}
+)
