@@ -234,14 +234,15 @@ def _read_chapter(display: str, fields: Fields, problems: list[Problem]) -> Chap
 
 
 def _read_question(node: Node, chapter: str, problems: list[Problem]) -> Question | None:
-    fields = Fields(node, QUESTION_KEYS, "a question", problems)
+    given = node.value.get("id") if isinstance(node.value, dict) else None
+    label = f"question '{given.value}'" if given is not None and isinstance(given.value, str) else "a question"
+    fields = Fields(node, QUESTION_KEYS, label, problems)
     if not fields.ok:
         return None
     qid = fields.string("id")
     id_node = fields.get("id", False)
     if qid and not SLUG.fullmatch(qid) and id_node:
         problems.append(Problem(id_node.pos, f"question id '{qid}' must be lowercase words joined by - (e.g. bayes-theorem)"))
-    fields.what = f"question '{qid}'" if qid else "a question"
     links = {key: fields.strings(key, pattern) for key, pattern in
              (("related", SLUG), ("figures", FIGURE_ID), ("references", REF_KEY))}
     return Question(
@@ -277,6 +278,7 @@ def _order_chapters(book: Book, order: list[tuple[str, Pos]], chapters: dict[str
         book.chapters.append(chapter)
     for chapter in chapters.values():
         problems.append(Problem(Pos(chapter.path, 1, 1), f"chapter '{chapter.id}' is not listed under chapters in book.yaml"))
+        book.chapters.append(chapter)  # still checked, so its ids do not read as missing
 
 
 def _read_figures(project: Path, problems: list[Problem]) -> dict[str, Figure]:

@@ -78,7 +78,7 @@ def new_figure(panels: int = 1, aspect: float = 0.62, sharey: bool = False) -> t
     `aspect` is each panel's height over its width. Wide pages put up to
     three panels side by side; narrow screens stack them.
     """
-    per_row = max(1, min(panels, int(_width_in // 1.6)))
+    per_row = max(1, min(panels, int(_width_in / 1.6 + 1e-9)))  # 4.8 // 1.6 is 2.0 in floats
     rows = math.ceil(panels / per_row)
     panel_w = _width_in / per_row
     fig = Figure(figsize=(_width_in, panel_w * aspect * rows))

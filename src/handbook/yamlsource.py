@@ -26,6 +26,7 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
 }
+_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}  # kept as the text the author typed
 
 
@@ -115,10 +116,12 @@ class _Converter:
     def convert(self, node: yaml.Node, depth: int) -> Node:
         pos = _mark_pos(self.display, node.start_mark)
         if id(node) in self.seen:
-            return self._bad(pos, "aliases (*name) are not supported; write the value out")
+            return self._bad(pos, "this value is reused through an alias (*name); aliases are not supported")
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
             return self._bad(pos, f"nesting is too deep (the limit is {MAX_DEPTH} levels)")
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
+            return self._bad(pos, f"tag {node.tag} is not allowed; content holds plain text, numbers and lists")
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pos, depth)
         if isinstance(node, yaml.SequenceNode):

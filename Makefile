@@ -1,0 +1,49 @@
+# `make` sets everything up and builds dist/; `make test` sets up and tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra \
+	texlive-fonts-recommended lmodern cm-super-minimal dvipng latexmk poppler-utils
+TEX_TOOLS := pdflatex latexmk kpsewhich pdftotext pdfinfo pdffonts
+
+.PHONY: all build anki test bench check watch tex clean
+
+all: build
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+tex:
+	@missing=""; for tool in $(TEX_TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing TeX Live and poppler (missing:$$missing)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Missing:$$missing. Install them with:"; \
+	    echo "  sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: $(INSTALLED) tex
+	$(BIN)/handbook build
+	$(BIN)/handbook anki
+
+check: $(INSTALLED)
+	$(BIN)/handbook check
+
+watch: $(INSTALLED) tex
+	$(BIN)/handbook watch
+
+test: $(INSTALLED) tex
+	$(BIN)/python -m pytest
+
+bench: $(INSTALLED) tex
+	$(BIN)/python tests/bench.py --out bench.md
+
+clean:
+	rm -rf build dist

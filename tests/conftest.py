@@ -1,0 +1,44 @@
+"""Shared fixtures: a copy of the small fixture project and PDF readers."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from handbook.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A fresh copy of the fixture project, without earlier build products."""
+    project = tmp_path / "mini"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("build", "dist"))
+    return project
+
+
+def run(*args: str) -> int:
+    return main(list(args))
+
+
+def pdftext(pdf: Path, *extra: str) -> str:
+    return subprocess.run(["pdftotext", *extra, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdfinfo(pdf: Path, *extra: str) -> str:
+    return subprocess.run(["pdfinfo", *extra, str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
+def pdffonts(pdf: Path) -> list[list[str]]:
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [line.split() for line in out.splitlines()[2:]]
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,143 @@
+"""End to end: build the fixture project and read the PDFs back with poppler."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE, pdffonts, pdfinfo, pdftext, run, write
+from handbook.build import build
+from handbook.options import Options, Selection
+
+PT_PER_MM = 72 / 25.4
+
+
+def fresh(tmp_path_factory, name: str) -> Path:
+    project = tmp_path_factory.mktemp(name) / "mini"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("build", "dist"))
+    return project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = fresh(tmp_path_factory, "built")
+    assert run("build", "--project", str(project), "--quiet") == 0
+    return project
+
+
+def page_size_mm(pdf: Path) -> tuple[float, float]:
+    w, h = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", pdfinfo(pdf)).groups()
+    return round(float(w) / PT_PER_MM), round(float(h) / PT_PER_MM)
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", ["handbook.pdf", "handbook-ereader.pdf"])
+def test_books_hold_every_title_prompt_and_answer(built, name):
+    text = squash(pdftext(built / "dist" / name))
+    for phrase in ["Bayes’ rule", "State Bayes’ rule for events A & B, with P(A|B) written out.",
+                   "Define the Kullback–Leibler divergence.", "posterior is about 16.7%",
+                   "first_point with {braces} and ~tilde^caret", "Gibbs’ inequality makes it non-negative"]:
+        assert phrase in text, phrase
+
+
+def test_page_sizes(built):
+    assert page_size_mm(built / "dist/handbook.pdf") == (210, 297)
+    assert page_size_mm(built / "dist/handbook-ereader.pdf") == (90, 120)
+    assert page_size_mm(built / "dist/flashcards.pdf") == (210, 297)
+
+
+@pytest.mark.parametrize("name", ["handbook.pdf", "handbook-ereader.pdf"])
+def test_figure_is_embedded_as_vector_in_document_fonts(built, name):
+    pdf = built / "dist" / name
+    text = squash(pdftext(pdf))
+    assert "Figure 1.1: The line y = x and the parabola y = x2 on [0, 1]." in text
+    ticks = set(text.split())
+    assert {"0.2", "0.4", "0.6", "0.8"} <= ticks  # tick labels: text inside the vector figure
+    fonts = pdffonts(pdf)
+    assert fonts and all(row[-5] == "yes" for row in fonts), fonts  # every font embedded
+    names = {row[0].split("+")[-1] for row in fonts}
+    assert all(n.startswith(("LMRoman", "LMMath", "LMSans", "LMMono")) for n in names), names
+
+
+def test_metadata_and_bookmarks(built):
+    info = pdfinfo(built / "dist/handbook.pdf")
+    assert re.search(r"^Title:\s+Mini Handbook$", info, re.M)
+    assert re.search(r"^Author:\s+Test Author$", info, re.M)
+
+
+def test_cross_reference_gives_page_number(built):
+    text = squash(pdftext(built / "dist/handbook.pdf"))
+    printed = re.search(r"see Question 2\.1 \(p\. (\d+)\)", text).group(1)
+    target = next(p for p in pdftext(built / "dist/handbook.pdf").split("\f") if "Define the Kullback" in p)
+    assert printed in target.split()  # the running head of that page prints the same number
+
+
+def test_flashcards_carry_prompt_and_short_answer(built):
+    pages = pdftext(built / "dist/flashcards.pdf").split("\f")
+    assert "State Bayes’ rule" in pages[0] and "bayes-rule" in pages[0]
+    assert "valid when P (B) > 0" in squash(pages[1]) and "bayes-rule" in pages[1]
+
+
+def test_rebuild_without_change_compiles_nothing(built):
+    report = build(built, built / "dist", Options())
+    assert report.compiled == [] and report.figures_rendered == 0 and report.written == []
+    assert sorted(report.skipped) == ["ereader", "flashcards", "handbook"]
+
+
+def test_answer_edit_recompiles_books_not_flashcards(tmp_path_factory):
+    project = fresh(tmp_path_factory, "edit")
+    build(project, project / "dist", Options())
+    path = project / "content/basics.yaml"
+    path.write_text(path.read_text().replace("Bayes' rule follows", "Bayes' rule plainly follows"))
+    report = build(project, project / "dist", Options())
+    assert sorted(report.compiled) == ["ereader", "handbook"] and report.skipped == ["flashcards"]
+    assert report.written == ["handbook/chapter01.tex", "ereader/chapter01.tex"]
+    path.write_text(path.read_text().replace("valid when", "true when"))
+    report = build(project, project / "dist", Options())
+    assert sorted(report.compiled) == ["ereader", "flashcards", "handbook"]
+    assert "true when" in pdftext(project / "dist/flashcards.pdf")
+
+
+def test_tex_failure_names_yaml_and_keeps_previous_pdfs(tmp_path_factory, capsys):
+    project = fresh(tmp_path_factory, "fail")
+    assert run("build", "--project", str(project), "--quiet") == 0
+    before = {p.name: p.read_bytes() for p in (project / "dist").glob("*.pdf")}
+    source = (Path(__file__).parents[1] / "latex/answer.tex.j2").read_text()
+    write(project / "latex/answer.tex.j2", source.replace("<< q.answer >>", "<< q.answer >>\\undefinedcommand"))
+    assert run("build", "--project", str(project), "--quiet") == 1
+    err = capsys.readouterr().err
+    assert "content/basics.yaml:21: question 'bayes-rule', field 'answer': TeX error in handbook.pdf: Undefined control sequence." in err
+    assert "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in (project / "dist").glob("*.pdf")} == before
+
+
+def test_two_clean_builds_are_byte_identical(tmp_path_factory, built):
+    other = fresh(tmp_path_factory, "again")
+    assert run("build", "--project", str(other), "--quiet") == 0
+    for name in ("handbook.pdf", "handbook-ereader.pdf", "flashcards.pdf"):
+        assert (other / "dist" / name).read_bytes() == (built / "dist" / name).read_bytes(), name
+
+
+def test_letter_paper_and_practice_editions(tmp_path_factory):
+    project = fresh(tmp_path_factory, "letter")
+    assert run("build", "--project", str(project), "--quiet", "--paper", "letter", "--answers", "end", "--only", "handbook") == 0
+    assert page_size_mm(project / "dist/handbook.pdf") == (216, 279)
+    text = squash(pdftext(project / "dist/handbook.pdf"))
+    assert "Answer on p." in text and "Answers to chapter 1" in text and "Question on p." in text
+    assert run("build", "--project", str(project), "--quiet", "--answers", "none", "--only", "handbook") == 0
+    text = squash(pdftext(project / "dist/handbook.pdf"))
+    assert "Define the Kullback–Leibler divergence." in text and "Gibbs’ inequality" not in text
+
+
+def test_filters_select_questions(tmp_path_factory):
+    project = fresh(tmp_path_factory, "filter")
+    options = Options(selection=Selection(difficulty=("hard",)), outputs=("flashcards",))
+    build(project, project / "dist", options)
+    text = pdftext(project / "dist/flashcards.pdf")
+    assert "kl-basics" in text and "bayes-rule" not in text
