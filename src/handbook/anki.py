@@ -306,6 +306,11 @@ def media_name(book: Book, figure_id: str) -> str:
     return f"{_slug(book.title)}-{figure_id}.svg"
 
 
+def _escape(text: str) -> str:
+    """Text as HTML, quotes left alone as prose.to_html leaves them."""
+    return html.escape(text, quote=False)
+
+
 def _slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "handbook"
 
@@ -315,9 +320,9 @@ def _resolver(book: Book):
 
     def resolve(kind: str, target: str) -> str:
         if kind == "qref":
-            return f"<i>{html.escape(titles.get(target, target))}</i>"
+            return f"<i>{_escape(titles.get(target, target))}</i>"
         ref = book.references.get(target)
-        return html.escape(f"[{_authors_short(ref.author)} {ref.year}]" if ref else f"[{target}]")
+        return _escape(f"[{_authors_short(ref.author)} {ref.year}]" if ref else f"[{target}]")
 
     return resolve
 
@@ -334,7 +339,7 @@ def _authors_short(author: str) -> str:
 def _draft(book: Book, chapter: Chapter, q: Question, media: dict[str, Path]) -> _Draft:
     resolve = _resolver(book)
     fields = [
-        q.id, q.number, html.escape(chapter.title), q.difficulty, html.escape(", ".join(q.topics)),
+        q.id, q.number, _escape(chapter.title), q.difficulty, _escape(", ".join(q.topics)),
         _html(q.question, resolve), _html(q.short_answer, resolve), _answer(book, q, resolve),
         _figures_html(book, q, resolve),
     ]
@@ -365,7 +370,7 @@ def _answer(book: Book, q: Question, resolve) -> str:
 
 def _reference(book: Book, key: str) -> str:
     ref = book.references[key]
-    return f"{html.escape(ref.author)} ({ref.year}). <i>{html.escape(ref.title)}</i>. {html.escape(ref.venue)}."
+    return f"{_escape(ref.author)} ({ref.year}). <i>{_escape(ref.title)}</i>. {_escape(ref.venue)}."
 
 
 def _figures_html(book: Book, q: Question, resolve) -> str:
@@ -402,7 +407,7 @@ def deck_name(book: Book, chapter: Chapter) -> str:
 def _decks(book: Book, chapters: list[Chapter], notes: dict[str, _Note]) -> list[genanki.Deck]:
     resolve = _resolver(book)
     parent = genanki.Deck(stable_id("deck", book.title), book.title.replace("::", ":"),
-                          description=html.escape(book.subtitle))
+                          description=_escape(book.subtitle))
     decks = [parent]
     for chapter in chapters:
         deck = genanki.Deck(stable_id("deck", book.title, chapter.id), deck_name(book, chapter),

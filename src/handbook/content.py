@@ -210,12 +210,17 @@ def _read_references(fields: Fields, references: dict[str, Reference], problems:
         if not REF_KEY.fullmatch(key):
             problems.append(Problem(pos, f"reference key '{key}' must be lowercase letters, digits, - or _"))
             continue
-        if key in references:
-            problems.append(Problem(pos, f"reference '{key}' is already defined at {references[key].pos}"))
-            continue
         ref = Fields(ref_node, REFERENCE_KEYS, f"reference '{key}'", problems)
-        references[key] = Reference(key, ref.string("author"), ref.string("title"), ref.integer("year"),
-                                    ref.string("venue"), ref.string("note", required=False), pos)
+        entry = Reference(key, ref.string("author"), ref.string("title"), ref.integer("year"),
+                          ref.string("venue"), ref.string("note", required=False), pos)
+        first = references.setdefault(key, entry)
+        if first is not entry and _citation(first) != _citation(entry):
+            problems.append(Problem(pos, f"reference '{key}' is defined differently at {first.pos}"))
+
+
+def _citation(ref: Reference) -> tuple:
+    """What a reference prints; the same key may be repeated if this agrees."""
+    return (ref.author, ref.title, ref.year, ref.venue, ref.note)
 
 
 def _read_chapter(display: str, fields: Fields, problems: list[Problem]) -> Chapter:

@@ -27,7 +27,7 @@ from pylatexenc.macrospec import MacroSpec
 
 from . import whitelist as wl
 
-VERSION = "prose-1"  # bump when the parse or its output changes
+VERSION = "prose-2"  # bump when the parse or its output changes
 
 # `%` starts a comment for pylatexenc; content means a percent sign, so it is
 # swapped for a private-use character of the same length before parsing.
@@ -35,6 +35,13 @@ _PERCENT = "\ue000"
 _FORBIDDEN_CHARS = re.compile("[\ue000\x00-\x08\x0b-\x1f\x7f]")
 
 Piece = list  # one element of the intermediate form
+
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_KEYS = re.compile(r"[a-z0-9][a-z0-9_-]*(?:,[a-z0-9][a-z0-9_-]*)*")
+_TARGET_HELP = {
+    "qref": "a question id of lowercase letters, digits, - and _",
+    "cite": "reference keys of lowercase letters, digits, - and _, separated by commas",
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,9 @@ class Parsed:
     problems: list[tuple[int, str]]
 
     def refs(self) -> list[tuple[str, str, int]]:
-        """Every qref and cite in the field: (kind, target, offset)."""
-        return [(p[0], p[1], p[2]) for p in _walk(self.pieces) if p[0] in ("qref", "cite")]
+        """Every qref and cited key in the field: (kind, target, offset)."""
+        return [(p[0], target, p[2]) for p in _walk(self.pieces) if p[0] in ("qref", "cite")
+                for target in p[1].split(",")]
 
 
 def _walk(pieces: list[Piece]):
@@ -169,9 +177,10 @@ class _Reader:
         if arg is None:
             return self.fail(node.pos, f"\\{name} needs an argument in braces")
         if name in ("qref", "cite"):
-            target = self.source[arg.pos + 1 : arg.pos + arg.len - 1].strip()
-            if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", target):
-                return self.fail(arg.pos, f"\\{name}{{{target}}}: expected an id of lowercase letters, digits, - and _")
+            target = re.sub(r"\s*,\s*", ",", self.source[arg.pos + 1 : arg.pos + arg.len - 1].strip())
+            allowed = _KEYS if name == "cite" else _ID
+            if not allowed.fullmatch(target):
+                return self.fail(arg.pos, f"\\{name}{{{target}}}: expected {_TARGET_HELP[name]}")
             return [[name, target, arg.pos + 1]]
         return [[name, self.text_nodes(arg.nodelist)]]
 

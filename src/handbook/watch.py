@@ -1,0 +1,53 @@
+"""`handbook watch`: rebuild on every save, one status line per build."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .build import build
+from .errors import ContentError, HandbookError
+from .options import Options
+
+WATCHED = ("content", "figures", "latex")
+
+
+def snapshot(project: Path) -> dict[str, float]:
+    """Modification times of every file a build reads from the project."""
+    files = {}
+    for folder in WATCHED:
+        for path in (project / folder).rglob("*") if (project / folder).is_dir() else []:
+            if path.is_file() and not path.name.startswith("."):
+                files[str(path)] = path.stat().st_mtime_ns
+    return files
+
+
+def once(project: Path, out_dir: Path, options: Options) -> str:
+    """Build and describe the result in one line (problems follow it)."""
+    stamp = time.strftime("%H:%M:%S")
+    try:
+        report = build(project, out_dir, options)
+    except ContentError as exc:
+        return f"[{stamp}] {len(exc.problems)} problem(s), previous PDFs kept:\n" + "\n".join(map(str, exc.problems))
+    except HandbookError as exc:
+        return f"[{stamp}] failed, previous PDFs kept:\n{exc}"
+    done = ", ".join(report.compiled) or "nothing to compile"
+    return f"[{stamp}] built in {report.seconds:.1f} s: {done}"
+
+
+def watch(project: Path, out_dir: Path, options: Options, interval: float, rounds: int | None = None) -> int:
+    """Poll for changes; `rounds` bounds the loop (tests), None runs until Ctrl-C."""
+    seen: dict[str, float] = {}
+    count = 0
+    while rounds is None or count < rounds:
+        current = snapshot(project)
+        if current != seen:
+            seen = current
+            print(once(project, out_dir, options), flush=True)
+            count += 1
+        else:
+            time.sleep(interval)
+    return 0
+
+
+__all__ = ["watch", "once", "snapshot"]
