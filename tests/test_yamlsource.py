@@ -75,3 +75,7 @@ def test_literal_block_offsets_map_to_file_positions(tmp_path):
     node = load(path, "x.yaml").value["q"].value["answer"]
     offset = node.value.index("$x$")
     assert str(node.at(offset)) == "x.yaml:4:12"
+
+
+def test_control_character_is_located(tmp_path):
+    assert problems(tmp_path, "a: ok\nb: x\x1fy\n") == ["content/x.yaml:2:5: character U+001F is not allowed in YAML"]

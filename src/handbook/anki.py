@@ -36,6 +36,7 @@ from .options import PRINT_FIGURE_IN, Selection
 from .store import write_bytes, write_text
 
 STATE_FILE = "anki-state.json"
+MODEL_KEY = "#model"  # in the state file; no question id can start with #
 FIGURE_DIR = "anki-figures"
 MIN_ID_TIME = 1_000_000_000  # note and card ids are creation times in ms; keep them plausible
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
@@ -144,7 +145,7 @@ BACK = """\
 class _Note(genanki.Note):
     """A note written with its own modification time instead of the export's."""
 
-    def __init__(self, *args, mod: int, **kwargs):
+    def __init__(self, *args, mod: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.mod = mod
 
@@ -157,7 +158,6 @@ class _Draft:
     """One question's note before its time is known."""
 
     qid: str
-    deck: str
     fields: list[str]
     tags: list[str]
     digest: str
@@ -170,13 +170,14 @@ def export(project: Path, out: Path, selection: Selection) -> int:
     check_mathjax(_used_prose(book, chapters))
     media = _render_figures(project, book, chapters)
     model = _model(book)
-    drafts = [_draft(book, c, q, media) for c in chapters for q in c.questions]
+    resolve = _resolver(book)
+    drafts = [_draft(book, c, q, media, resolve) for c in chapters for q in c.questions]
     state_path = project / "build" / STATE_FILE
     state = _load_state(state_path)
     epoch = source_date_epoch(project)
-    model_mod = _stamp(state, "model", _digest([model.name, model.fields, model.templates, model.css]), epoch)
+    model_mod = _stamp(state, MODEL_KEY, _digest([model.name, model.fields, model.templates, model.css]), epoch)
     notes = {d.qid: _note(model, d, _stamp(state, d.qid, d.digest, epoch), i) for i, d in enumerate(drafts)}
-    decks = _decks(book, chapters, notes)
+    decks = _decks(book, chapters, notes, resolve)
     write_bytes(out, package_bytes(decks, model_mod, media))
     write_text(state_path, json.dumps(state, indent=1, sort_keys=True) + "\n")
     return len(notes)
@@ -197,6 +198,7 @@ def note_guid(question_id: str) -> str:
 
 
 def _digest(value: object) -> str:
+    """A hash of JSON-able `value`, the same on every machine."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -204,7 +206,7 @@ def _digest(value: object) -> str:
 
 
 def _load_state(path: Path) -> dict:
-    """Question id (or "model") -> [content hash, modification time] from the last export."""
+    """Question id (or MODEL_KEY) -> [content hash, modification time] from the last export."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -242,10 +244,11 @@ def check_mathjax(fields: list[Prose]) -> None:
         for source in _maths(prose.pieces):
             problems += _mathjax_problems(prose, source)
     if problems:
-        raise ContentError(problems)
+        raise ContentError(list(dict.fromkeys(problems)))  # a shared figure caption is checked once per question
 
 
-def _maths(pieces: list) -> list[str]:
+def _maths(pieces: list[prose_mod.Piece]) -> list[str]:
+    """The source of every formula in `pieces`, nested ones included."""
     out = []
     for piece in pieces:
         if piece[0] == "m":
@@ -258,6 +261,7 @@ def _maths(pieces: list) -> list[str]:
 
 
 def _mathjax_problems(prose: Prose, source: str) -> list[Problem]:
+    """One problem per command or environment of formula `source` that MathJax lacks."""
     problems = []
     for name in dict.fromkeys(m.group(1) for m in _COMMAND.finditer(source)):
         if name not in MATHJAX_COMMANDS:
@@ -295,6 +299,7 @@ def _render_figures(project: Path, book: Book, chapters: list[Chapter]) -> dict[
 
 
 def _restore_env(name: str, value: str | None) -> None:
+    """Put environment variable `name` back to `value` (None: unset)."""
     if value is None:
         os.environ.pop(name, None)
     else:
@@ -312,10 +317,12 @@ def _escape(text: str) -> str:
 
 
 def _slug(text: str) -> str:
+    """Lowercase letters and digits joined by '-'."""
     return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "handbook"
 
 
-def _resolver(book: Book):
+def _resolver(book: Book) -> prose_mod.Resolver:
+    """HTML for qref (the question's title) and cite ([Author Year])."""
     titles = {q.id: q.title for q in book.questions()}
 
     def resolve(kind: str, target: str) -> str:
@@ -336,8 +343,9 @@ def _authors_short(author: str) -> str:
     return f"{surnames[0]} et al."
 
 
-def _draft(book: Book, chapter: Chapter, q: Question, media: dict[str, Path]) -> _Draft:
-    resolve = _resolver(book)
+def _draft(book: Book, chapter: Chapter, q: Question, media: dict[str, Path],
+           resolve: prose_mod.Resolver) -> _Draft:
+    """The note's fields and tags, and a hash of everything that should reach Anki."""
     fields = [
         q.id, q.number, _escape(chapter.title), q.difficulty, _escape(", ".join(q.topics)),
         _html(q.question, resolve), _html(q.short_answer, resolve), _answer(book, q, resolve),
@@ -348,14 +356,15 @@ def _draft(book: Book, chapter: Chapter, q: Question, media: dict[str, Path]) ->
     deck = deck_name(book, chapter)
     # The figures' bytes count as content: a redrawn figure must reach Anki too.
     pictures = [hashlib.sha256(media[media_name(book, f)].read_bytes()).hexdigest() for f in q.figures]
-    return _Draft(q.id, deck, fields, tags, _digest([fields, tags, deck, pictures]))
+    return _Draft(q.id, fields, tags, _digest([fields, tags, deck, pictures]))
 
 
-def _html(prose: Prose, resolve) -> str:
+def _html(prose: Prose, resolve: prose_mod.Resolver) -> str:
+    """A prose field as HTML, maths left for MathJax."""
     return prose_mod.to_html(prose.pieces, resolve).strip()
 
 
-def _answer(book: Book, q: Question, resolve) -> str:
+def _answer(book: Book, q: Question, resolve: prose_mod.Resolver) -> str:
     """The full answer, then mistakes, follow-ups, related questions and references."""
     parts = [_html(q.answer, resolve)]
     lists = [("Common mistakes", [_html(p, resolve) for p in q.mistakes]),
@@ -369,11 +378,13 @@ def _answer(book: Book, q: Question, resolve) -> str:
 
 
 def _reference(book: Book, key: str) -> str:
+    """A bibliography entry: author (year). Title. Venue."""
     ref = book.references[key]
     return f"{_escape(ref.author)} ({ref.year}). <i>{_escape(ref.title)}</i>. {_escape(ref.venue)}."
 
 
-def _figures_html(book: Book, q: Question, resolve) -> str:
+def _figures_html(book: Book, q: Question, resolve: prose_mod.Resolver) -> str:
+    """Each figure of the question as an image with its caption."""
     return "".join(
         f'<figure><img src="{media_name(book, f)}"><figcaption>{_html(book.figures[f].caption, resolve)}'
         f"</figcaption></figure>"
@@ -382,7 +393,7 @@ def _figures_html(book: Book, q: Question, resolve) -> str:
 
 
 def _note(model: genanki.Model, draft: _Draft, mod: int, position: int) -> _Note:
-    # `due` is the position among new cards, so they come up in book order.
+    """The note; `due` is its place among new cards, so they come up in book order."""
     return _Note(model=model, fields=draft.fields, tags=draft.tags, guid=note_guid(draft.qid), due=position, mod=mod)
 
 
@@ -390,6 +401,7 @@ def _note(model: genanki.Model, draft: _Draft, mod: int, position: int) -> _Note
 
 
 def _model(book: Book) -> genanki.Model:
+    """The note type: one card, the prompt on the front, the answers on the back."""
     return genanki.Model(
         stable_id("model", book.title),
         f"{book.title} question",
@@ -404,8 +416,9 @@ def deck_name(book: Book, chapter: Chapter) -> str:
     return f"{book.title.replace('::', ':')}::{chapter.title.replace('::', ':')}"
 
 
-def _decks(book: Book, chapters: list[Chapter], notes: dict[str, _Note]) -> list[genanki.Deck]:
-    resolve = _resolver(book)
+def _decks(book: Book, chapters: list[Chapter], notes: dict[str, _Note],
+           resolve: prose_mod.Resolver) -> list[genanki.Deck]:
+    """The book's deck and, under it, one deck per chapter holding its notes."""
     parent = genanki.Deck(stable_id("deck", book.title), book.title.replace("::", ":"),
                           description=_escape(book.subtitle))
     decks = [parent]

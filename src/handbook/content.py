@@ -135,6 +135,8 @@ def load_book(project: Path, cache_dir: Path | None = None) -> Book:
     if not (content / "book.yaml").is_file():
         raise ContentError([Problem(Pos(_display(project, content / "book.yaml")), "no book.yaml: is --project the right folder?")])
     trees = _load_trees(project, sorted(content.glob("*.yaml")), problems)
+    if problems:  # links into a file that did not parse would only add noise
+        raise ContentError(problems)
     book_tree = trees.pop(_display(project, content / "book.yaml"), None)
     book = _read_book(book_tree, trees, problems) if book_tree else None
     if book is not None:

@@ -27,7 +27,7 @@ from pylatexenc.macrospec import MacroSpec
 
 from . import whitelist as wl
 
-VERSION = "prose-2"  # bump when the parse or its output changes
+VERSION = "prose-3"  # bump when the parse or its output changes
 
 # `%` starts a comment for pylatexenc; content means a percent sign, so it is
 # swapped for a private-use character of the same length before parsing.
@@ -174,7 +174,7 @@ class _Reader:
         if name not in wl.TEXT_COMMANDS or name == "item":
             return self.fail(node.pos, _unknown(name, "text", sorted(wl.TEXT_COMMANDS)))
         arg = _first_arg(node)
-        if arg is None:
+        if not isinstance(arg, lw.LatexGroupNode):
             return self.fail(node.pos, f"\\{name} needs an argument in braces")
         if name in ("qref", "cite"):
             target = re.sub(r"\s*,\s*", ",", self.source[arg.pos + 1 : arg.pos + arg.len - 1].strip())
@@ -327,6 +327,8 @@ def latex_char(ch: str) -> str | None:
     special = _TEXT_SPECIALS.get(ch)
     if special is not None:
         return special
+    if ord(ch) > 127 and ch not in wl.TEXT_UNICODE:
+        return None
     try:
         return _encoder().unicode_to_latex(ch)
     except ValueError:

@@ -80,3 +80,20 @@ MATH_COMMANDS: frozenset[str] = frozenset(
 MATH_ENVIRONMENTS: frozenset[str] = frozenset(
     {"aligned", "cases", "pmatrix", "bmatrix", "vmatrix", "matrix", "array"}
 )
+
+
+def _chars(*spans: tuple[int, int], extra: str = "") -> frozenset[str]:
+    return frozenset("".join(chr(c) for a, b in spans for c in range(a, b + 1)) + extra)
+
+
+# Non-ASCII characters running text may contain: each prints with pdfLaTeX
+# and comes back out of the PDF as itself (tests/test_safety.py proves it).
+# Excluded: characters that print but read back as something else (Greek
+# capitals that look Latin, superscript digits, ellipsis, some accents).
+_READS_BACK_WRONG = "²³¹ĐĢģĦħĮįĶķĸĻļĿŀŅņŉŖŗŦŧŰűŲųΑΒΔΕΖΗΙΚΜΝΟΡΤΧμο…′∉∏∑√≠"
+TEXT_UNICODE: frozenset[str] = _chars(
+    (0x00A1, 0x00AC), (0x00AE, 0x00B7), (0x00B9, 0x00FF),  # Latin-1 (not the soft hyphen or cedilla)
+    (0x0100, 0x017E),  # Latin Extended-A
+    (0x0391, 0x03A1), (0x03A3, 0x03A9), (0x03B1, 0x03C9),  # Greek letters
+    extra="–—‘’“”•€×÷±≤≥≈→←↔⇒⇔∞∂∇∈⊂⊆∪∩∀∃∧∨∼≡∝",
+) - frozenset(_READS_BACK_WRONG)

@@ -61,6 +61,9 @@ def load(path: Path, display: str) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _fail(_mark_pos(display, mark), f"YAML syntax: {exc.problem or exc.context}")
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids, such as a control code
+        raise _fail(_offset_pos(display, text, exc.position),
+                    f"character U+{ord(exc.character) if isinstance(exc.character, str) else exc.character:04X} is not allowed in YAML")
     except RecursionError:
         raise _fail(Pos(display, 1, 1), f"nesting is too deep (the limit is {MAX_DEPTH} levels)")
     if root is None:
@@ -91,10 +94,13 @@ def _read_text(path: Path, display: str) -> str:
         raise _fail(Pos(display), "file is empty")
     tab = text.find("\t")
     if tab >= 0:
-        line = text.count("\n", 0, tab) + 1
-        col = tab - (text.rfind("\n", 0, tab) + 1) + 1
-        raise _fail(Pos(display, line, col), "tab character; indent and space with spaces")
+        raise _fail(_offset_pos(display, text, tab), "tab character; indent and space with spaces")
     return text.lstrip("\ufeff")
+
+
+def _offset_pos(display: str, text: str, offset: int) -> Pos:
+    line = text.count("\n", 0, offset) + 1
+    return Pos(display, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def _mark_pos(display: str, mark: Any) -> Pos:

@@ -1,0 +1,130 @@
+"""Untrusted content: refused before TeX, contained by TeX, text that survives."""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import FIXTURE, pdftext, run, write
+from handbook import prose, whitelist
+from handbook.content import load_book
+from handbook.errors import ContentError
+
+HOSTILE = [
+    r"\input{/etc/passwd}",
+    r"\include{secrets}",
+    r"\write18{rm -rf /}",
+    r"\immediate\write18{touch pwned}",
+    r"\openin5=/etc/passwd",
+    r"\def\x{1}",
+    r"\let\emph\input",
+    r"\catcode`\@=11",
+    r"\csname input\endcsname",
+    r"\usepackage{shellesc}",
+    r"\begin{verbatim}x\end{verbatim}",
+    r"\verb|x|",
+    r"$\input{/etc/passwd}$",
+    r"$\csname input\endcsname{x}$",
+    r"$\def\x{1}\x$",
+    r"$^^5cinput{/etc/passwd}$",
+    r"\[\begin{aligned}\openin\end{aligned}\]",
+    r"\expandafter\input",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_validation_rejects_hostile_prose(text):
+    assert prose.parse(f"Some text {text} more text").problems
+
+
+def test_hostile_content_is_located_in_the_yaml(tmp_path):
+    project = tmp_path / "p"
+    shutil.copytree(FIXTURE, project, ignore=shutil.ignore_patterns("build", "dist"))
+    path = project / "content/more.yaml"
+    path.write_text(path.read_text().replace("Gibbs' inequality", r"$\csname input\endcsname$ Gibbs' inequality"))
+    with pytest.raises(ContentError) as info:
+        load_book(project)
+    problem = info.value.problems[0]
+    line = next(i for i, l in enumerate(path.read_text().splitlines(), 1) if "csname" in l)
+    col = path.read_text().splitlines()[line - 1].index(r"\csname") + 1
+    assert str(problem) == f"content/more.yaml:{line}:{col}: kl-basics.answer: \\csname is not allowed in content"
+
+
+def hostile_template(project: Path, tex: str) -> None:
+    """A project template that slips raw TeX past validation."""
+    source = (Path(__file__).parents[1] / "latex/answer.tex.j2").read_text()
+    write(project / "latex/answer.tex.j2", source.replace("<< q.answer >>", "<< q.answer >>\n" + tex))
+
+
+def test_tex_cannot_read_outside_the_build_folder(mini, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRETVALUE\n")
+    hostile_template(mini, f"\\input{{{secret}}}\n\\input{{../../secret-relative}}")
+    (mini / "secret-relative.tex").write_text("ALSOSECRET\n")
+    code = run("build", "--project", str(mini), "--only", "handbook", "--quiet")
+    assert code == 1
+    assert not (mini / "dist/handbook.pdf").exists()
+    log = (mini / "build/handbook/main.log").read_text(errors="replace")
+    assert "TOPSECRETVALUE" not in log and "ALSOSECRET" not in log
+
+
+def test_tex_cannot_write_outside_or_run_commands(mini, tmp_path):
+    marker = tmp_path / "pwned"
+    hostile_template(mini, "\\immediate\\write18{touch " + str(marker) + "}\n"
+                     "\\newwrite\\leak\\immediate\\openout\\leak=../../leaked.txt\\immediate\\write\\leak{x}"
+                     "\\immediate\\closeout\\leak")
+    run("build", "--project", str(mini), "--only", "handbook", "--quiet")
+    assert not marker.exists()
+    assert not (mini / "leaked.txt").exists() and not (mini.parent / "leaked.txt").exists()
+
+
+def test_every_accepted_character_comes_back_from_the_pdf(mini):
+    chars = sorted(whitelist.TEXT_UNICODE)
+    body = " ".join("".join(chars[i : i + 12]) for i in range(0, len(chars), 12))
+    path = mini / "content/more.yaml"
+    path.write_text(path.read_text().replace("It is the expected log-ratio", f"CHARS: {body} :END. It is the expected log-ratio"))
+    assert run("build", "--project", str(mini), "--only", "handbook", "--quiet") == 0
+    text = pdftext(mini / "dist/handbook.pdf")
+    found = "".join(text.split("CHARS:")[1].split(":END")[0].split())
+    missing = [f"{c} U+{ord(c):04X}" for c in chars if unicodedata.normalize("NFC", c) not in unicodedata.normalize("NFC", found)]
+    assert missing == []
+
+
+def test_unsupported_character_is_rejected_by_name(mini):
+    path = mini / "content/more.yaml"
+    path.write_text(path.read_text().replace("It is the expected", "It is 😀 the expected"))
+    with pytest.raises(ContentError) as info:
+        load_book(mini)
+    assert "cannot typeset '😀' (U+1F600)" in str(info.value)
+
+
+def normalise(text: str) -> str:
+    """What pdftotext gives back, whitespace and typographic quotes aside."""
+    text = text.replace("’", "'").replace("‘", "`").replace("-\n", "-")
+    return unicodedata.normalize("NFC", "".join(text.split()))
+
+
+PRINTABLE = st.characters(min_codepoint=32, max_codepoint=126)
+ACCEPTED = st.sampled_from(sorted(whitelist.TEXT_UNICODE))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(st.one_of(PRINTABLE, ACCEPTED, st.characters(blacklist_categories=("Cs",))), min_size=1, max_size=30))
+def test_any_text_builds_and_reads_back_or_is_rejected(mini, text):
+    path = mini / "content/more.yaml"
+    original = (FIXTURE / "content/more.yaml").read_text()
+    block = "\n".join("      " + line for line in f"START {text} END".split("\n"))
+    path.write_text(original.replace("      Define the Kullback–Leibler divergence.", block))
+    try:
+        load_book(mini)
+    except ContentError as exc:
+        assert all(str(p).startswith("content/more.yaml:") for p in exc.problems)
+        return
+    assert run("build", "--project", str(mini), "--only", "handbook", "--quiet", "--answers", "none") == 0
+    pdf = pdftext(mini / "dist/handbook.pdf")
+    assert normalise(f"START {text} END") in normalise(pdf)
