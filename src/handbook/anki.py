@@ -16,7 +16,6 @@ import html
 import io
 import itertools
 import json
-import os
 import re
 import sqlite3
 import tempfile
@@ -45,8 +44,8 @@ FIELDS = ["Id", "Number", "Chapter", "Difficulty", "Topics", "Question", "ShortA
 
 # The TeX commands MathJax 3 understands with the packages Anki loads (base,
 # ams, boldsymbol through autoload), from MathJax's BaseMappings.ts and
-# AmsMappings.ts. The content whitelist allows \argmax and \argmin, which
-# MathJax does not define, so maths is checked against this list as well.
+# AmsMappings.ts. The content whitelist is a subset of it (a test holds it
+# there); checking the deck's maths again guards what validation let through.
 _MATHJAX_BASE = r"""
 alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon
 phi chi psi omega varepsilon vartheta varpi varrho varsigma varphi Gamma Delta Theta Lambda Xi Pi Sigma
@@ -288,22 +287,9 @@ def _render_figures(project: Path, book: Book, chapters: list[Chapter]) -> dict[
     used = sorted({f for c in chapters for q in c.questions for f in q.figures})
     if not used:
         return {}
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    try:
-        files, _ = figures_mod.render(project, [book.figures[f] for f in used], [PRINT_FIGURE_IN],
-                                      project / "build" / FIGURE_DIR, fmt="svg")
-    finally:
-        # A render in this process sets SOURCE_DATE_EPOCH=0, which would then pass for the project's date.
-        _restore_env("SOURCE_DATE_EPOCH", saved)
+    files, _ = figures_mod.render(project, [book.figures[f] for f in used], [PRINT_FIGURE_IN],
+                                  project / "build" / FIGURE_DIR, fmt="svg")
     return {media_name(book, f): files[(f, PRINT_FIGURE_IN)] for f in used}
-
-
-def _restore_env(name: str, value: str | None) -> None:
-    """Put environment variable `name` back to `value` (None: unset)."""
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
 
 
 def media_name(book: Book, figure_id: str) -> str:
@@ -322,16 +308,21 @@ def _slug(text: str) -> str:
 
 
 def _resolver(book: Book) -> prose_mod.Resolver:
-    """HTML for qref (the question's title) and cite ([Author Year])."""
+    """HTML for qref (the question's title) and cite ([Author Year; ...])."""
     titles = {q.id: q.title for q in book.questions()}
 
     def resolve(kind: str, target: str) -> str:
         if kind == "qref":
             return f"<i>{_escape(titles.get(target, target))}</i>"
-        ref = book.references.get(target)
-        return _escape(f"[{_authors_short(ref.author)} {ref.year}]" if ref else f"[{target}]")
+        return _escape("[" + "; ".join(_cite_label(book, key) for key in target.split(",")) + "]")
 
     return resolve
+
+
+def _cite_label(book: Book, key: str) -> str:
+    """'Doe 2020' for one reference key."""
+    ref = book.references.get(key)
+    return f"{_authors_short(ref.author)} {ref.year}" if ref else key
 
 
 def _authors_short(author: str) -> str:

@@ -99,8 +99,7 @@ def _run(jobs: list[Job], out_dir: Path) -> None:
 
 def _render_job(job: Job, mpl_config: str) -> Problem | None:
     """Run one figure module and save its figure; a Problem if it failed."""
-    os.environ["MPLCONFIGDIR"] = mpl_config
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    os.environ["MPLCONFIGDIR"] = mpl_config  # keeps matplotlib's TeX cache inside build/
     try:
         from . import plotting
 

@@ -90,7 +90,8 @@ def _marker(path: str, pos_line: int, qid: str, field: str) -> Tex:
     return Tex(f"%@src {json.dumps({'file': path, 'line': pos_line, 'id': qid, 'field': field})}\n")
 
 
-def question_context(q: Question, link: Linker, figures: dict[str, str], book: Book) -> dict:
+def question_context(q: Question, link: Linker, figures: dict[str, str], book: Book,
+                     first_use: dict[str, str]) -> dict:
     """Everything a template needs about one question."""
     path = q.pos.path
     return {
@@ -112,24 +113,35 @@ def question_context(q: Question, link: Linker, figures: dict[str, str], book: B
         "related": [Tex(link("qref", r)) for r in q.related],
         "references": [Tex(f"\\cite{{{r}}}") for r in q.references],
         "figures": [
-            {"file": Tex(figures[f]), "caption": latex(book.figures[f].caption, link), "label": Tex(f"fig:{f}")}
+            {"file": Tex(figures[f]), "caption": latex(book.figures[f].caption, link), "label": Tex(f"fig:{f}"),
+             "first": first_use.get(f) == q.id}
             for f in q.figures if f in figures
         ],
     }
+
+
+def first_uses(chapters: list[Chapter]) -> dict[str, str]:
+    """The question that prints each figure; later ones refer back to it."""
+    first: dict[str, str] = {}
+    for q in (q for c in chapters for q in c.questions):
+        for f in q.figures:
+            first.setdefault(f, q.id)
+    return first
 
 
 def topic_label(topic: str) -> str:
     return "topic:" + "".join(ch if ch.isalnum() else "-" for ch in topic)
 
 
-def chapter_context(chapter: Chapter, link: Linker, figures: dict[str, str], book: Book) -> dict:
+def chapter_context(chapter: Chapter, link: Linker, figures: dict[str, str], book: Book,
+                    first_use: dict[str, str]) -> dict:
     return {
         "id": Tex(chapter.id),
         "number": chapter.number,
         "title": chapter.title,
         "intro": latex(chapter.intro, link),
         "mark": _marker(chapter.path, chapter.intro.node.pos.line, chapter.id, "intro"),
-        "questions": [question_context(q, link, figures, book) for q in chapter.questions],
+        "questions": [question_context(q, link, figures, book, first_use) for q in chapter.questions],
     }
 
 
@@ -175,13 +187,14 @@ def book_sources(env: jinja2.Environment, book: Book, chapters: list[Chapter], o
     """main.tex and one file per chapter for the print or e-reader edition."""
     link = Linker(book, {q.id for c in chapters for q in c.questions}, options.answers)
     layout = _book_layout(options, output)
+    first_use = first_uses(chapters)
     files = {}
     names = []
     for chapter in chapters:
         name = f"chapter{chapter.number:02d}"
         names.append(name)
         files[f"{name}.tex"] = env.get_template("chapter.tex.j2").render(
-            chapter=chapter_context(chapter, link, figure_files, book), layout=layout)
+            chapter=chapter_context(chapter, link, figure_files, book, first_use), layout=layout)
     files["main.tex"] = env.get_template("handbook.tex.j2").render(
         book=_book_meta(book), layout=layout, chapters=names,
         topics=topic_index(chapters), bibliography=bibliography(book, chapters))
@@ -226,12 +239,12 @@ def flashcard_sources(env: jinja2.Environment, book: Book, chapters: list[Chapte
 def _card(q: Question, chapter: Chapter, link: Linker) -> dict:
     """The two faces of one card: a header line, the body, a source marker."""
     e = prose_mod.escape_text
-    front_head = f"{e(q.number)}\enskip {e(chapter.title)}\hfill {e(q.difficulty)}\\ {e(', '.join(q.topics))}"
+    front_head = rf"{e(q.number)}\enskip {e(chapter.title)}\hfill {e(q.difficulty)}\newline {e(', '.join(q.topics))}"
     return {
         "id": q.id,
         "key": Tex(q.id),
         "front": {"head": Tex(front_head), "body": latex(q.question, link),
                   "mark": _marker(q.pos.path, q.question.node.pos.line, q.id, "question")},
-        "back": {"head": Tex(f"Answer {e(q.number)}\enskip {e(q.title)}"), "body": latex(q.short_answer, link),
+        "back": {"head": Tex(rf"Answer {e(q.number)}\enskip {e(q.title)}"), "body": latex(q.short_answer, link),
                  "mark": _marker(q.pos.path, q.short_answer.node.pos.line, q.id, "short_answer")},
     }

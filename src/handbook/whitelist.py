@@ -58,7 +58,7 @@ _SYMBOLS = (
 )
 _OPERATORS = (
     "sum prod int iint oint bigcup bigcap lim limsup liminf sup inf max min "
-    "arg argmax argmin log ln exp sin cos tan tanh sinh cosh det dim ker "
+    "arg log ln exp sin cos tan tanh sinh cosh det dim ker "
     "deg Pr operatorname"
 )
 _STRUCTURE = (
