@@ -92,6 +92,8 @@ def test_bayes_ppv_natural_frequencies_and_odds():
 def test_bayes_other_prevalence_and_repeat_test():
     qid = "bayes-medical-test"
     assert fmt(100 * ppv(0.10, 0.99, 0.05), 1) == "68.8" and states(qid, "68.8")
+    assert ppv(0.10, 0.99, 0.05) == pytest.approx(11 / 16)
+    assert "from 16.7% to 68.8%" in field(qid, "answer")
     odds2 = 0.2 * 19.8
     assert fmt(odds2, 2) == "3.96" and states(qid, "3.96")
     p2 = odds2 / (1 + odds2)
@@ -99,6 +101,25 @@ def test_bayes_other_prevalence_and_repeat_test():
     assert states(qid, "79.8") and states(qid, "79.8", fields=("mistakes",))
     # the ratio "99 to 1" of healthy to ill
     assert 0.99 / 0.01 == pytest.approx(99)
+
+
+def test_bayes_prior_predictive_and_prior_sensitive_evidence():
+    qid = "bayes-medical-test"
+    # expected positives when screening 1,000 people at 1% prevalence, 99% sensitivity, 5% FPR
+    expected = 1000 * (0.01 * 0.99 + 0.99 * 0.05)
+    assert expected == pytest.approx(59.4) and round(expected, -1) == 60
+    assert states(qid, "1,000") and states(qid, "60")
+    # Lindley: with y_i ~ N(theta, 1), prior theta ~ N(0, s^2), the log evidence of the data
+    # falls as the prior widens, by about log(s) per doubling, however large n is.
+    rng = np.random.default_rng(0)
+    for n in (10, 1000, 100_000):
+        y = 0.3 + rng.normal(size=n)
+        ybar = y.mean()
+        # the evidence depends on the prior only through ybar ~ N(0, s^2 + 1/n)
+        logev = [stats.norm(0, math.sqrt(s2 + 1 / n)).logpdf(ybar) for s2 in (1.0, 100.0, 10_000.0)]
+        assert logev[0] > logev[1] > logev[2]
+        assert logev[1] - logev[2] == pytest.approx(math.log(10), abs=0.01)
+    assert "Lindley" in field(qid, "answer")
 
 
 def test_bayes_beta_binomial_blend():
@@ -264,6 +285,7 @@ def test_coin_mle_map_posterior_mean():
     assert states(qid, "0.714") and states(qid, "5/7")
     # uniform prior: MAP = MLE = 1, predictive (k+1)/(n+2) = 4/5
     assert Fraction(1 + k, 2 + n) == Fraction(4, 5) and states(qid, "4/5")
+    assert "Beta}(2,2)" in field(qid, "short_answer") and states(qid, "0.714", fields=("short_answer",))
 
 
 def test_ridge_and_lasso_as_map():
@@ -683,7 +705,7 @@ def test_caption_claims():
     wrong = (4 + kn) / (20 + n)
     assert abs(right - truth) < abs(kn / n - truth)
     assert abs(wrong - truth) > 0.3
-    # by n = 1000 all three posterior means are within 0.035 of each other and of the truth
+    # by n = 1000 the three posterior means agree to within 0.01, and each is within 0.035 of the truth
     n = 1000
     kn = k[n - 1]
     means = [(1 + kn) / (2 + n), (14 + kn) / (20 + n), (4 + kn) / (20 + n)]
