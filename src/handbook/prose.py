@@ -371,7 +371,7 @@ def _latex_piece(piece: Piece, resolve: Resolver) -> str:
     if kind == "t":
         return escape_text(piece[1])
     if kind == "m":
-        return f"\\[{piece[1]}\\]" if piece[2] else f"\\({piece[1]}\\)"
+        return f"\\HBdisplay{{{piece[1]}}}" if piece[2] else f"\\({piece[1]}\\)"
     if kind in ("emph", "textbf", "texttt"):
         return f"\\{kind}{{{to_latex(piece[1], resolve)}}}"
     if kind in ("itemize", "enumerate"):
