@@ -169,7 +169,8 @@ def bibliography(book: Book, chapters: list[Chapter]) -> list[dict]:
         cited.update(t for kind, t, _ in prose_mod.Parsed(c.intro.pieces, []).refs() if kind == "cite")
     refs = [book.references[k] for k in sorted(cited) if k in book.references]
     return [
-        {"key": Tex(r.key), "author": r.author, "title": r.title, "year": r.year, "venue": r.venue, "note": r.note}
+        {"key": Tex(r.key), "author": r.author, "title": r.title, "year": r.year, "venue": r.venue,
+         "note": r.note.rstrip(".")}  # the template ends every entry with one full stop
         for r in sorted(refs, key=lambda r: (r.author.split(",")[0].split()[-1].lower(), r.year))
     ]
 

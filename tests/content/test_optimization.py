@@ -293,6 +293,26 @@ def test_sde_seed_prompt_is_verbatim():
     assert QUESTIONS["sgd-as-sde"]["difficulty"] == "medium"
 
 
+def test_sde_momentum_temperature():
+    from scipy.linalg import solve_discrete_lyapunov
+
+    h, s2 = 2.0, 4.0 / 8
+
+    def stationary_variance(step, beta):
+        # x_{k+1} = (1 + beta - step h) x_k - beta x_{k-1} - step xi, Var xi = s2
+        A = np.array([[1 + beta - step * h, -beta], [1.0, 0.0]])
+        return solve_discrete_lyapunov(A, np.diag([step**2 * s2, 0.0]))[0, 0]
+
+    for eta in (1e-3, 1e-4):
+        for beta in (0.5, 0.9):
+            heavy = stationary_variance(eta, beta)
+            averaged = stationary_variance(eta * (1 - beta), beta)
+            assert heavy == pytest.approx(eta * s2 / (2 * h * (1 - beta)), rel=0.01)
+            assert averaged == pytest.approx(eta * s2 / (2 * h), rel=0.01)
+    answer = field("sgd-as-sde", "answer")
+    assert "\\eta/((1-\\beta)B)" in answer and "\\eta/(1-\\beta)" in answer
+
+
 # ---------------------------------------------------------------- linear scaling and critical batch
 
 
@@ -429,7 +449,10 @@ def test_rescaled_minimum_sharpness():
 def test_momentum_edge_of_stability_threshold():
     beta1 = 0.9
     assert (2 + 2 * beta1) / (1 - beta1) == pytest.approx(38)
-    assert "38/\\eta" in field("sharp-flat-edge-of-stability", "answer")
+    answer = field("sharp-flat-edge-of-stability", "answer")
+    assert "38/\\eta" in answer and "(2+2\\beta)/\\eta" in answer
+    # heavy ball without averaging: root -1 exactly at eta * lam = 2 + 2 beta
+    assert np.allclose(np.polyval([1, -(1 + beta1 - (2 + 2 * beta1)), beta1], -1.0), 0)
     # heavy ball in averaged form: eta_eff = eta * (1 - beta1); largest stable curvature
     eta = 0.01
     eta_eff, lam_crit = eta * (1 - beta1), 38 / eta
@@ -477,6 +500,39 @@ def test_double_descent_values():
         assert f"{risk(d):.{decimals}f}" == text
         assert states("implicit-bias-least-squares", text)
         assert states("implicit-bias-least-squares", str(d))
+
+
+def test_double_descent_second_minimum():
+    n, r, s = 100, 1.0, 0.5
+    # large-n limit: r^2 (1 - 1/g) + s^2 / (g - 1) is smallest at g = r / (r - s), value 2 r s - s^2
+    g = np.linspace(1.01, 50, 200001)
+    limit = r**2 * (1 - 1 / g) + s**2 / (g - 1)
+    assert g[limit.argmin()] == pytest.approx(r / (r - s), abs=1e-3) and r / (r - s) == 2
+    assert limit.min() == pytest.approx(2 * r * s - s**2) and 2 * r * s - s**2 == 0.75
+    # finite n: the over-parameterised minimum is near d = 200, and beats exactly the fits with d >= 75
+    best, d_best = min((risk(d), d) for d in range(n + 2, 20000))
+    assert abs(d_best - 200) <= 3 and best == pytest.approx(0.7525, abs=1e-3)
+    assert risk(74) < best < risk(75)
+    assert risk(1) < best and r**2 > best  # beaten by small d, beats the null predictor
+    answer = field("implicit-bias-least-squares", "answer")
+    assert "$d\\le74$" in answer and "=0.75$" in answer and "$r^2=1$" in answer
+    assert "d\\approx200" in answer
+
+
+def test_double_descent_misspecified_minimum_past_threshold():
+    # fixed task: beta spread evenly over D features, fit with the first d; omitted signal acts as noise
+    n, D, r2, s2 = 100, 1000, 1.0, 0.05
+
+    def risk_mis(d):
+        missing = r2 * (1 - d / D)
+        noise = s2 + missing
+        if d < n - 1:
+            return missing + noise * d / (n - d - 1)
+        return missing + r2 * d / D * (1 - n / d) + noise * n / (d - n - 1)
+
+    under = min(risk_mis(d) for d in range(1, n - 1))
+    over = min(risk_mis(d) for d in range(n + 2, D + 1))
+    assert over < under
 
 
 @pytest.mark.parametrize("d", [20, 160])

@@ -98,7 +98,7 @@ def test_diagnose_noise_floor():
     acc = 1 - 0.4 + 0.4 / 10
     assert round(100 * acc) == 64
     assert states("diagnose-poor-train-val", "64")
-    # "a model at 1.5 nats sits on the floor": within 0.06 nats of it
+    # "a validation loss of 1.5 nats sits on the floor": within 0.06 nats of it
     assert 0 < 1.5 - floor < 0.06
     assert states("diagnose-poor-train-val", "1.5")
     assert states("diagnose-poor-train-val", "0.4")
@@ -338,13 +338,19 @@ def test_weight_decay_prior_scaling():
 
 def test_weight_decay_adam_shrink():
     qid = "weight-decay-three-ways"
-    lam, w = 0.01, 1.0
-    shrink = [lam * w / rms for rms in (0.1, 0.001)]  # in units of eta
-    assert np.isclose(shrink[0], 0.1) and np.isclose(shrink[1], 10.0)
+    lam, w = 1e-4, 1.0
+    rms = (0.1, 0.001)
+    shrink = [lam * w / r for r in rms]  # in units of eta
+    assert np.isclose(shrink[0], 1e-3) and np.isclose(shrink[1], 0.1)
     assert np.isclose(shrink[1] / shrink[0], 100)
-    assert states(qid, "0.1\\eta") and states(qid, "10\\eta") and states(qid, "100")
-    assert np.isclose(lam * w, 0.01) and states(qid, "0.01\\eta")
+    assert states(qid, "10^{-3}\\eta") and states(qid, "0.1\\eta") and states(qid, "100")
+    assert np.isclose(lam * w, 1e-4) and states(qid, "10^{-4}\\eta") and states(qid, "10^{-4}")
     assert states(qid, "0.001")
+    # "small enough that the penalty's own gradient barely changes v-hat": even for the
+    # small-gradient weight, adding the penalty gradient changes the RMS by under 1%
+    assert np.sqrt(rms[1] ** 2 + (lam * w) ** 2) / rms[1] - 1 < 0.01
+    # and the shrink stays far below Adam's natural per-coordinate step of about eta
+    assert max(shrink) < 1
 
 
 # ----------------------------------------------------------------- early-stopping
@@ -362,6 +368,8 @@ def test_early_stopping_filters():
         assert float(ridge_text) == round(ridge, 3)
         assert states(qid, gd_text) and states(qid, ridge_text)
     assert states(qid, "0.9^{100}") and states(qid, "0.99^{100}") and states(qid, "0.999^{100}")
+    # Ali, Kolter and Tibshirani (2019): gradient-flow risk at most 1.69 times ridge's at alpha = 1/time
+    assert states(qid, "1.69")
 
 
 def test_early_stopping_gd_matches_filter():

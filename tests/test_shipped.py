@@ -1,0 +1,114 @@
+"""The shipped handbook itself: complete, seeds verbatim, and clean on the page."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import pdffonts, pdftext
+from handbook.build import build
+from handbook.content import load_book
+from handbook.options import Options
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+DIFFICULTY = {"Easy": "easy", "Medium": "medium", "Hard": "hard"}
+
+
+def seed_questions() -> list[tuple[str, str, str]]:
+    """(difficulty, kind, prompt) for each question in the user's seed file."""
+    files = sorted(SEEDS.glob("*.txt"))
+    if not files:
+        pytest.skip("the seed file is not beside this checkout")
+    lines = files[0].read_text(encoding="utf-8").splitlines()
+    found = []
+    for i, line in enumerate(lines):
+        match = re.fullmatch(r"(Easy|Medium|Hard)(Technical|Behavioral|System Design)", line.strip())
+        if match:
+            found.append((DIFFICULTY[match[1]], match[2].lower(), lines[i + 2].strip()))
+    return found
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_book(ROOT)
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("shipped") / "book"
+    for folder in ("content", "figures"):
+        shutil.copytree(ROOT / folder, project / folder)
+    build(project, project / "dist", Options())
+    return project
+
+
+def test_seed_prompts_are_in_the_book_word_for_word(book):
+    seeds = seed_questions()
+    assert len(seeds) == 5
+    by_prompt = {q.question.source.strip(): q for q in book.questions()}
+    for difficulty, kind, prompt in seeds:
+        assert prompt in by_prompt, prompt[:60]
+        assert (by_prompt[prompt].difficulty, by_prompt[prompt].kind) == (difficulty, kind)
+
+
+def test_question_bank_size_and_mix(book):
+    counts = Counter(q.difficulty for q in book.questions())
+    assert len(book.questions()) >= 60
+    assert counts["easy"] >= 15 and counts["medium"] >= 25 and counts["hard"] >= 10
+    assert len(book.figures) >= 10
+    for name in ("posterior_prior_strength", "eigenvalue_spectra", "kl_asymmetry"):
+        assert name in book.figures
+
+
+def test_every_question_is_complete_and_linked(book):
+    for q in book.questions():
+        assert q.mistakes and q.follow_ups and q.related and q.references, q.id
+        words = len(q.answer.source.split())
+        assert 250 <= words <= 800, (q.id, words)
+
+
+def test_check_passes_without_warnings(caplog):
+    with caplog.at_level(logging.WARNING):
+        load_book(ROOT)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+@pytest.mark.parametrize("output", ["handbook", "ereader", "flashcards"])
+def test_no_box_warnings_beyond_a_point(shipped, output):
+    log = (shipped / "build" / output / "main.log").read_text(errors="replace")
+    too_wide = [float(x) for x in re.findall(r"^Overfull \\[hv]box \(([\d.]+)pt too", log, re.M)]
+    assert [w for w in too_wide if w > 1.0] == []
+    assert re.findall(r"^Underfull \\[hv]box.*", log, re.M) == []
+
+
+def test_every_card_fits(shipped):
+    log = (shipped / "build/flashcards/main.log").read_text(errors="replace")
+    assert "HANDBOOK-CARD-OVERFLOW" not in log
+
+
+def test_seed_prompts_reach_every_pdf(shipped):
+    for name in ("handbook.pdf", "handbook-ereader.pdf", "flashcards.pdf"):
+        text = " ".join(pdftext(shipped / "dist" / name).split())
+        text = text.replace("’", "'")
+        for _, _, prompt in seed_questions():
+            assert " ".join(prompt.split()).replace("’", "'") in text, (name, prompt[:50])
+
+
+def test_bookmarks_fonts_and_searchable_text(shipped):
+    pdf = shipped / "dist/handbook.pdf"
+    outline = subprocess.run(["pdftohtml", "-xml", "-stdout", "-i", "-q", str(pdf)],
+                             capture_output=True, text=True, check=True).stdout
+    items = re.findall(r"<item page=\"\d+\">([^<]+)</item>", outline)
+    assert "1 Probability and Bayesian reasoning" in items
+    assert any(item.startswith("5.2 ") for item in items) and len(items) > 63
+    assert all(row[-5] == "yes" for row in pdffonts(pdf))
+    text = pdftext(pdf)
+    for word in ("coefficient", "fluctuation", "efficient", "classification", "differentiable"):
+        assert word in text, word  # ligatures come back as letters
