@@ -62,12 +62,14 @@ def best_reverse_width(mean: float) -> tuple[float, float]:
     return float(np.exp(log_sd)), float(value)
 
 
-def reverse_fit(lo: float = 0.5, hi: float = 3.5) -> tuple[float, float]:
+def reverse_fit(lo: float = 1.2, hi: float = 3.5) -> tuple[float, float]:
     """Mean and sd of the Gaussian minimising KL(q || p) with mean in [lo, hi].
 
     Nested golden-section search: the outer search is over the mean, the
-    inner one over the log of the sd. The bracket [0.5, 3.5] holds the right
-    mode; the mirror image gives the left one.
+    inner one over the log of the sd. Golden-section search needs a unimodal
+    objective: the profile has a local minimum at 0 and a local maximum near
+    1.1, so the bracket [1.2, 3.5] starts past that maximum and holds only the
+    right mode; the mirror image gives the left one.
     """
     mean, _ = golden(lambda m: best_reverse_width(m)[1], lo, hi)
     return float(mean), best_reverse_width(mean)[0]

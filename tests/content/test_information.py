@@ -840,3 +840,63 @@ def test_binary_entropy_gap_caption():
     assert np.all(ces >= hs - 1e-12)
     assert -(q * math.log2(q) + (1 - q) * math.log2(1 - q)) == pytest.approx(
         binary_entropy_bits(q))
+
+
+# --------------------------------------------------------------------------
+# checks added in review
+# --------------------------------------------------------------------------
+
+def test_empirical_cross_entropy_is_conditional_kl():
+    # average log loss = H_phat(Y|X) + E_x KL(phat(.|x) || q(.|x)), with repeated inputs
+    rng = np.random.default_rng(11)
+    xs = np.array([0, 0, 0, 1, 1, 2])
+    ys = np.array([0, 1, 1, 2, 2, 0])
+    q = rng.dirichlet(np.ones(3), size=3)  # q(y | x) for x = 0, 1, 2
+    lhs = float(np.mean(-np.log(q[xs, ys])))
+    rhs = 0.0
+    for x in np.unique(xs):
+        w = np.mean(xs == x)
+        cond = np.bincount(ys[xs == x], minlength=3) / np.sum(xs == x)
+        rhs += w * (entropy(cond) + kl(cond, q[x]))
+    assert lhs == pytest.approx(rhs)
+    assert "H_{\\hat p}(Y\\mid X)" in field("cross-entropy-kl", "answer")
+
+
+def test_gaussian_kl_equal_check_catches_only_missing_d():
+    def variant(m0, s0, m1, s1, kind):
+        s0, s1 = float(s0), float(s1)
+        trace = s0 / s1 if kind != "trace" else s1 / s0
+        logdet = math.log(s1 / s0) if kind != "logdet" else math.log(s0 / s1)
+        d = 0.0 if kind == "no_d" else 1.0
+        return 0.5 * (trace + (m1 - m0) ** 2 / s1 - d + logdet)
+
+    for kind in ("trace", "logdet"):
+        assert variant(0, 2.0, 0, 2.0, kind) == pytest.approx(0.0)  # not caught
+        assert variant(0, 1.0, 0, 4.0, kind) != pytest.approx(0.318, abs=1e-3)  # caught
+    assert variant(0, 2.0, 0, 2.0, "no_d") == pytest.approx(0.5)  # caught
+    assert fmt(variant(0, 1.0, 0, 4.0, "correct")) == "0.318"
+    assert "catches only the missing" in field("gaussian-kl", "mistakes")
+
+
+def test_aic_bic_same_scale():
+    # on the -2 log-likelihood scale AIC adds 2d, BIC adds d ln n
+    assert "penalty $2d$ instead of $d\\ln n$" in field("mdl-bic-evidence", "answer")
+
+
+def test_reverse_profile_bracket_is_unimodal():
+    # the figure's golden-section bracket [1.2, 3.5] must start past the profile's local maximum
+    def profile(m):
+        res = optimize.minimize_scalar(
+            lambda s: grid_kl(stats.norm.pdf(GRID, m, np.exp(s)), MIX),
+            bounds=(-3, 2), method="bounded", options={"xatol": 1e-8})
+        return res.fun
+
+    means = np.linspace(0.0, 3.5, 71)
+    values = np.array([profile(m) for m in means])
+    peak = means[np.argmax(values[means < 2.0])]
+    assert 1.0 < peak < 1.2
+    inside = values[means >= 1.2]
+    turn = np.argmin(inside)
+    assert np.all(np.diff(inside[: turn + 1]) < 0) and np.all(np.diff(inside[turn:]) > 0)
+    src = (ROOT / "figures" / "kl_asymmetry.py").read_text(encoding="utf-8")
+    assert "lo: float = 1.2, hi: float = 3.5" in src
