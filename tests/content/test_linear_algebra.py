@@ -119,6 +119,8 @@ def test_logdet_underflow():
     logdet = np.sum(np.log(lam))
     assert fmt(logdet, 1) == "-2302.6"
     assert states(qid, "2302.6") and "10^{-1000}" in field(qid, "answer")
+    el = np.linalg.cholesky(np.diag(lam))
+    assert 2 * np.sum(np.log(np.diag(el))) == pytest.approx(logdet)  # 2 sum log L_ii
 
 
 def test_hutchinson_trace():
@@ -250,11 +252,24 @@ def test_eckart_young_optimality():
         assert np.isclose(np.linalg.norm(a - ak, 2), s[k])
         assert np.isclose(np.linalg.norm(a - ak), math.sqrt(np.sum(s[k:] ** 2)))
         assert np.isclose(np.linalg.norm(a - ak, "nuc"), np.sum(s[k:]))
+        for delta in (0.5 * s[k], s[k]):  # other spectral-norm minimisers, worse in Frobenius
+            bk = u[:, :k] @ np.diag(s[:k] - delta) @ v[:, :k].T
+            assert np.isclose(np.linalg.norm(a - bk, 2), s[k])
+            assert np.linalg.norm(a - bk) > np.linalg.norm(a - ak)
         for _ in range(200):  # no random rank-k matrix does better
             b = rng.standard_normal((6, k)) @ rng.standard_normal((k, 5))
             b = a @ np.linalg.pinv(b) @ b if rng.random() < 0.5 else b
             assert np.linalg.norm(a - b, 2) >= s[k] - 1e-9
             assert np.linalg.norm(a - b) >= math.sqrt(np.sum(s[k:] ** 2)) - 1e-9
+
+
+def test_pca_reconstruction_error_is_discarded_eigenvalues():
+    x = np.random.default_rng(8).standard_normal((30, 6)) @ np.diag([4, 3, 2, 1, 0.5, 0.2])
+    x -= x.mean(axis=0)
+    lam, vec = np.linalg.eigh(x.T @ x)
+    top = vec[:, -2:]
+    assert np.sum((x - x @ top @ top.T) ** 2) == pytest.approx(np.sum(lam[:-2]))
+    assert "discarded eigenvalues of $X^\\top X$" in field("eckart-young", "answer")
 
 
 # ---------------------------------------------------------------- norms and Lipschitz
@@ -335,9 +350,11 @@ def test_normal_equations_lose_digits():
         q, r = np.linalg.qr(x)
         err_qr = np.linalg.norm(np.linalg.solve(r, q.T @ y) - w) / np.linalg.norm(w)
         err_ne = np.linalg.norm(np.linalg.solve(x.T @ x, x.T @ y) - w) / np.linalg.norm(w)
-        assert err_qr < 1e-10  # at or below kappa * u
-        assert err_ne < 1e-5  # at or below kappa^2 * u
-        assert err_ne > 1e3 * err_qr  # several digits behind
+        assert 1e-13 < err_qr < 1e-11  # near 1e-12, under kappa * u
+        assert 1e-8 < err_ne < 1e-6  # near 1e-7, under kappa^2 * u
+        assert 1e4 < err_ne / err_qr < 1e6  # four to five digits behind
+    text = field("condition-number-normal-equations", "answer")
+    assert "10^{-12}" in text and "10^{-7}" in text and "four to five digits" in text
 
 
 def test_lauchli_example():
@@ -406,6 +423,13 @@ def test_mp_condition_number_in_simulation():
     ev = np.linalg.eigvalsh(x.T @ x / 2000)
     assert ev[0] == pytest.approx(0.0858, rel=0.1) and ev[-1] == pytest.approx(2.914, rel=0.03)
     assert ev[-1] / ev[0] == pytest.approx(33.97, rel=0.1)
+    # at the worked example's own size (n = 200, p = 100) the typical value is about 30
+    kap = []
+    for seed in range(40):
+        x = np.random.default_rng(seed).standard_normal((200, 100))
+        kap.append(np.linalg.cond(np.cov(x, rowvar=False)))
+    assert 28 < np.median(kap) < 32 and max(kap) < 34 * 1.2
+    assert states("ill-conditioned-covariance", "30")
 
 
 def test_sample_covariance_rank():
@@ -426,6 +450,12 @@ def test_ridge_and_ledoit_wolf_keep_eigenvectors():
     for m, target in ((s + 0.3 * np.eye(40), lam + 0.3), (shrunk, (1 - rho) * lam + rho * mu)):
         assert np.allclose(vec.T @ m @ vec, np.diag(target), atol=1e-10)  # same eigenvectors
     assert np.trace(shrunk) == pytest.approx(np.trace(s))  # Ledoit-Wolf keeps the trace
+    assert np.linalg.eigvalsh(shrunk).min() >= rho * mu * (1 - 1e-12)
+    wide = rng.standard_normal((30, 40))  # p > n: S is singular, Ledoit-Wolf is not
+    rho_w, shrunk_w, s_w = ledoit_wolf(wide)
+    assert np.linalg.matrix_rank(s_w) == 29
+    floor = rho_w * np.trace(s_w) / 40  # the zero eigenvalues of S land exactly on rho mu
+    assert floor > 0 and np.linalg.eigvalsh(shrunk_w).min() == pytest.approx(floor, rel=1e-9)
     assert np.trace(s + 0.3 * np.eye(40)) == pytest.approx(np.trace(s) + 40 * 0.3)
     alpha = rho * mu / (1 - rho)
     assert np.allclose(shrunk, (1 - rho) * (s + alpha * np.eye(40)))
@@ -448,6 +478,15 @@ def test_ridge_shrinkage_factor():
     alpha = 0.7
     ridge_fit = x @ np.linalg.solve(x.T @ x + alpha * np.eye(6), x.T @ y)
     assert np.allclose(u.T @ ridge_fit, d**2 / (d**2 + alpha) * (u.T @ y))
+    # the same fit written with S = X^T X / (n - 1) and S + a I, a = alpha / (n - 1)
+    n = len(x)
+    s, a = x.T @ x / (n - 1), alpha / (n - 1)
+    lam = d**2 / (n - 1)
+    assert np.allclose(x @ np.linalg.solve(s + a * np.eye(6), x.T @ y / (n - 1)), ridge_fit)
+    assert np.allclose(lam / (lam + a), d**2 / (d**2 + alpha))
+    # OLS variance along v_i is sigma^2 / ((n - 1) lambda_i)
+    cov_ols = np.linalg.inv(x.T @ x)
+    assert np.allclose(np.diag(vt @ cov_ols @ vt.T), 1 / ((n - 1) * lam))
 
 
 # ---------------------------------------------------------------- PSD and Cholesky
@@ -722,6 +761,16 @@ def test_eigenvalue_spectra_caption():
         np.concatenate([[10.0], np.ones(999)]))
     ev = np.linalg.eigvalsh(x.T @ x / 2000)
     assert ev[-1] / ev[0] == pytest.approx(pred(2.0), rel=0.12)
+    # Ledoit-Wolf can fall below the true value 10 near n/p = 1: replay the figure's draws
+    assert "Ledoit-Wolf can even fall below the true value" in caption
+    rng = np.random.default_rng(0)
+    for gamma_ in c["GAMMAS"]:
+        rng.standard_normal((int(round(c["P_BULK"] / gamma_)), c["P_BULK"]))
+    rng.standard_normal((c["N_SPIKED"], c["P"]))
+    x = rng.standard_normal((int(round(c["RATIOS"][0] * c["P"])), c["P"])) * np.sqrt(lam)
+    rho, shrunk, s = ledoit_wolf(x)
+    assert np.linalg.cond(shrunk) < 10 and np.linalg.eigvalsh(shrunk).max() < 5
+    assert np.linalg.cond(s) > 1000
 
 
 def test_lowrank_error_caption():
