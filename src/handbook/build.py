@@ -15,6 +15,7 @@ import os
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,13 +54,41 @@ def check(project: Path) -> Book:
 
 
 def build(project: Path, out_dir: Path, options: Options) -> Report:
+    """Check, draw, render and compile; one progress line per stage."""
     start = time.perf_counter()
     report = Report()
     tex.require_tex()
-    book = check(project)
-    chapters = options.selection.apply(book)
-    log.info("content: %d chapters, %d questions", len(chapters), sum(len(c.questions) for c in chapters))
-    figure_files = _figures(project, book, chapters, options, report)
+    with _stage("content") as note:
+        book = check(project)
+        chapters = options.selection.apply(book)
+        note(f"{len(chapters)} chapters, {sum(len(c.questions) for c in chapters)} questions")
+    with _stage("figures") as note:
+        figure_files = _figures(project, book, chapters, options, report)
+        note(f"{report.figures_rendered} drawn")
+    with _stage("latex") as note:
+        epoch = source_date_epoch(project)
+        sources = _sources(project, book, chapters, options, figure_files)
+        folders = {o: _prepare(build_dir(project) / o, sources[o], build_dir(project) / "figures", epoch, report)
+                   for o in options.outputs}
+        note(f"{len(report.written)} files rewritten")
+    with _stage("tex") as note:
+        _compile_all(folders, out_dir, epoch, report)
+        note(", ".join(f"{o} {report.passes[o]} passes" for o in report.compiled) or "all up to date")
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+@contextmanager
+def _stage(name: str):
+    """Log `name: what (seconds)` when the stage ends."""
+    start = time.perf_counter()
+    said: list[str] = []
+    yield said.append
+    log.info("%-8s %s (%.2f s)", name + ":", "; ".join(said), time.perf_counter() - start)
+
+
+def _sources(project: Path, book: Book, chapters, options: Options,
+             figure_files: dict[str, dict[str, str]]) -> dict[str, render.Sources]:
     env = render.environment(project)
     sources = {}
     for output in options.outputs:
@@ -67,12 +96,7 @@ def build(project: Path, out_dir: Path, options: Options) -> Report:
             sources[output] = render.flashcard_sources(env, book, chapters, options)
         else:
             sources[output] = render.book_sources(env, book, chapters, options, output, figure_files[output])
-    epoch = source_date_epoch(project)
-    folders = {o: _prepare(build_dir(project) / o, sources[o], build_dir(project) / "figures", epoch, report)
-               for o in options.outputs}
-    _compile_all(folders, out_dir, epoch, report)
-    report.seconds = time.perf_counter() - start
-    return report
+    return sources
 
 
 def _figures(project: Path, book: Book, chapters, options: Options, report: Report) -> dict[str, dict[str, str]]:
@@ -112,6 +136,12 @@ def _compile_all(folders: dict[str, tuple[Path, str]], out_dir: Path, epoch: int
     failures = []
     with ThreadPoolExecutor(max(1, min(len(todo), os.cpu_count() or 1))) as pool:
         futures = {o: pool.submit(tex.latexmk, f, epoch, PDF_NAMES[o]) for o, (f, _, _) in todo.items()}
+        try:
+            for future in futures.values():
+                future.exception()  # wait; Ctrl-C lands here
+        except KeyboardInterrupt:
+            tex.stop_all()
+            raise
         for output, future in futures.items():
             folder, digest, target = todo[output]
             try:

@@ -69,17 +69,38 @@ def latexmk(folder: Path, epoch: int, name: str, timeout: float = TIMEOUT_S) -> 
     with open(log_path, "wb") as out:
         proc = subprocess.Popen(command, cwd=folder, env=tex_environment(epoch), stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        _running.add(proc)
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            _kill(proc)
             raise TexError(f"{name}: TeX did not finish within {timeout:.0f} s and was stopped")
+        finally:
+            _running.discard(proc)
     output = _read_bounded(log_path)
     tex_log = _read_bounded(folder / "main.log")
     if code != 0 or not (folder / "main.pdf").is_file():
         raise TexError(explain_failure(folder, tex_log or output, name))
     return Result(folder / "main.pdf", count_passes(output), tex_log)
+
+
+# TeX runs in its own process group (so a timeout can kill all of it), which
+# also keeps Ctrl-C from reaching it: stop_all() passes the interrupt on.
+_running: set[subprocess.Popen] = set()
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def stop_all() -> None:
+    """Kill every TeX run still going; used when the build is interrupted."""
+    for proc in list(_running):
+        _kill(proc)
 
 
 def _read_bounded(path: Path) -> str:

@@ -79,7 +79,7 @@ def render(project: Path, figures: list[Figure], widths: list[float], out_dir: P
         for job in jobs:
             manifest[Path(job.target).name] = job.key
         write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
-    log.info("figures: %d rendered, %d current", len(jobs), len(done) - len(jobs))
+    log.debug("figures: %d rendered, %d current", len(jobs), len(done) - len(jobs))
     return done, len(jobs)
 
 

@@ -1,0 +1,203 @@
+"""`make bench`: how fast the edit loop is, on the shipped book and synthetic banks.
+
+For each bank it measures, in a fresh Python process each time: a clean
+build, a rebuild with nothing changed, a one-answer edit and a one
+short-answer edit (seconds, TeX passes per output, peak memory of the
+Python process), and the TeX floor: one pdflatex pass over each final
+main.tex. It writes a Markdown table and checks the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from handbook.compile import tex_environment  # noqa: E402
+
+# Runs one build in a child process and prints what it did as JSON.
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from handbook.build import build
+from handbook.options import Options
+project = Path(sys.argv[1])
+start = time.perf_counter()
+report = build(project, project / "dist", Options())
+print(json.dumps({
+    "seconds": time.perf_counter() - start,
+    "passes": report.passes,
+    "compiled": report.compiled,
+    "figures": report.figures_rendered,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "matplotlib": "matplotlib" in sys.modules,
+}))
+"""
+
+WORDS = ("gradient variance estimator posterior likelihood curvature eigenvalue "
+         "entropy divergence regularisation expectation convergence").split()
+
+
+def synthetic_bank(target: Path, questions: int, seed: int = 0) -> None:
+    """A project of `questions` questions in six chapters, sized like real answers."""
+    rng = random.Random(seed)
+    content = target / "content"
+    content.mkdir(parents=True)
+    (target / "figures").mkdir()
+    chapters = [f"part-{i}" for i in range(1, 7)]
+    (content / "book.yaml").write_text(
+        "title: Synthetic bank\nauthor: Benchmark\nchapters: [" + ", ".join(chapters) + "]\n")
+    for index, chapter in enumerate(chapters):
+        ids = range(index, questions, len(chapters))
+        body = "".join(_question(i, rng) for i in ids)
+        (content / f"{chapter}.yaml").write_text(
+            f"id: {chapter}\ntitle: Part {index + 1}\nintro: |\n  A synthetic chapter.\nquestions:\n{body}")
+
+
+def _prose(rng: random.Random, words: int) -> str:
+    out = []
+    for n in range(words):
+        out.append(rng.choice(WORDS))
+        if n % 40 == 39:
+            out.append(f"$x_{{{n}}}^2 + \\frac{{a}}{{b}}$")
+        if n % 120 == 119:
+            out.append("\n\n     ")
+    return " ".join(out)
+
+
+def _question(i: int, rng: random.Random) -> str:
+    return f"""  - id: q-{i}
+    title: Synthetic question {i}
+    difficulty: {("easy", "medium", "hard")[i % 3]}
+    kind: technical
+    topics: [topic {i % 17}, topic {i % 5}]
+    question: |
+      {_prose(rng, 40)}?
+    short_answer: |
+      {_prose(rng, 50)}.
+    answer: |
+      {_prose(rng, 450)}.
+    mistakes:
+      - {_prose(rng, 15)}.
+    follow_ups:
+      - {_prose(rng, 12)}?
+"""
+
+
+def run_build(project: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(project)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"build failed for {project}:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def edit(project: Path, field: str) -> None:
+    """Change one word of the first question's `field` in the first chapter file."""
+    path = sorted(p for p in (project / "content").glob("*.yaml") if "questions:" in p.read_text())[0]
+    lines = path.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{field}:"))
+    lines[start + 1] = lines[start + 1].replace(" ", " edited ", 1)
+    path.write_text("".join(lines))
+
+
+def tex_floor(project: Path) -> dict[str, float]:
+    """Seconds for one pdflatex pass over each output's final main.tex."""
+    floors = {}
+    for output in ("handbook", "ereader", "flashcards"):
+        folder = project / "build" / output
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / output
+            shutil.copytree(folder, copy)
+            start = time.perf_counter()
+            subprocess.run(["pdflatex", "-interaction=nonstopmode", "-no-shell-escape", "main.tex"], cwd=copy,
+                           env=tex_environment(0), capture_output=True)
+            floors[output] = time.perf_counter() - start
+    return floors
+
+
+def measure(name: str, project: Path) -> dict:
+    shutil.rmtree(project / "build", ignore_errors=True)
+    shutil.rmtree(project / "dist", ignore_errors=True)
+    row = {"bank": name, "questions": sum(p.read_text().count("\n  - id: ") for p in (project / "content").glob("*.yaml"))}
+    row["clean"] = run_build(project)
+    row["nochange"] = run_build(project)
+    edit(project, "answer")
+    row["answer_edit"] = run_build(project)
+    edit(project, "short_answer")
+    row["short_edit"] = run_build(project)
+    row["floor"] = tex_floor(project)
+    print(f"{name}: clean {row['clean']['seconds']:.1f} s, no change {row['nochange']['seconds']:.2f} s, "
+          f"answer edit {row['answer_edit']['seconds']:.1f} s", flush=True)
+    return row
+
+
+def passes(result: dict) -> str:
+    return ", ".join(f"{k[0]}{v}" for k, v in sorted(result["passes"].items())) or "0"
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| bank | questions | clean s | no-change s | answer edit s | short-answer edit s | "
+            "TeX floor s (h/e/f) | passes clean | passes answer edit | passes short edit | peak MB |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|\n")
+    body = ""
+    for r in rows:
+        floor = "/".join(f"{r['floor'][o]:.1f}" for o in ("handbook", "ereader", "flashcards"))
+        peak = max(r[k]["peak_mb"] for k in ("clean", "nochange", "answer_edit", "short_edit"))
+        body += (f"| {r['bank']} | {r['questions']} | {r['clean']['seconds']:.1f} | {r['nochange']['seconds']:.2f} | "
+                 f"{r['answer_edit']['seconds']:.1f} | {r['short_edit']['seconds']:.1f} | {floor} | "
+                 f"{passes(r['clean'])} | {passes(r['answer_edit'])} | {passes(r['short_edit'])} | {peak:.0f} |\n")
+    return head + body + "\npasses: h = handbook, e = e-reader, f = flashcards.\n"
+
+
+def targets(rows: list[dict]) -> list[str]:
+    lines = []
+    for r in rows:
+        clean, same, edit_ = r["clean"]["seconds"], r["nochange"]["seconds"], r["answer_edit"]["seconds"]
+        lines.append(f"- {r['bank']}: no-change rebuild {same:.2f} s = {100 * same / clean:.1f}% of clean "
+                     f"(target 5%), {sum(r['nochange']['passes'].values())} TeX passes (target 0), "
+                     f"matplotlib imported: {r['nochange']['matplotlib']}")
+        untouched = r["answer_edit"]["passes"].get("flashcards", 0)
+        lines.append(f"- {r['bank']}: answer edit {edit_:.1f} s = {edit_ / r['floor']['handbook']:.1f}x one handbook "
+                     f"pass (target 2.5x); flashcard passes {untouched} (target 0)")
+    sizes = {r["bank"]: r for r in rows}
+    if "synthetic-100" in sizes and "synthetic-1000" in sizes:
+        ratio = sizes["synthetic-1000"]["clean"]["seconds"] / sizes["synthetic-100"]["clean"]["seconds"]
+        lines.append(f"- clean build, 1000 vs 100 questions: {ratio:.1f}x (target at most 12x)")
+        peak = max(sizes["synthetic-1000"][k]["peak_mb"] for k in ("clean", "nochange", "answer_edit", "short_edit"))
+        lines.append(f"- peak memory at 1000 questions: {peak:.0f} MB (target at most 500 MB)")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench.md")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 300, 1000])
+    parser.add_argument("--no-shipped", action="store_true", help="skip the shipped book")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        if not args.no_shipped:
+            shipped = Path(scratch) / "shipped"
+            for folder in ("content", "figures"):
+                shutil.copytree(ROOT / folder, shipped / folder)
+            rows.append(measure("shipped", shipped))
+        for size in args.sizes:
+            project = Path(scratch) / f"synthetic-{size}"
+            synthetic_bank(project, size)
+            rows.append(measure(f"synthetic-{size}", project))
+    report = "# Benchmark\n\n" + table(rows) + "\n## Targets\n\n" + "\n".join(targets(rows)) + "\n"
+    args.out.write_text(report)
+    print(report)
+
+
+if __name__ == "__main__":
+    main()

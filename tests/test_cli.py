@@ -1,0 +1,72 @@
+"""The command line as a user meets it: watch, interrupts, missing TeX, nothing lost."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import run
+from handbook.options import Options
+from handbook.watch import once, snapshot
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_never_writes_content_or_figures(mini):
+    before = {f: tree_hashes(mini / f) for f in ("content", "figures")}
+    assert run("build", "--project", str(mini), "--quiet") == 0
+    assert {f: tree_hashes(mini / f) for f in ("content", "figures")} == before
+    assert sorted(p.name for p in mini.iterdir()) == ["build", "content", "dist", "figures"]
+
+
+def test_watch_reports_each_build_in_a_line(mini):
+    options = Options(outputs=("flashcards",))
+    first = once(mini, mini / "dist", options)
+    assert "built in" in first and "flashcards" in first and "\n" not in first
+    pdf = (mini / "dist/flashcards.pdf").read_bytes()
+    path = mini / "content/more.yaml"
+    before = snapshot(mini)
+    path.write_text(path.read_text().replace("difficulty: hard", "difficulty: impossible"))
+    assert snapshot(mini) != before
+    broken = once(mini, mini / "dist", options)
+    assert "1 problem(s), previous PDFs kept:" in broken.splitlines()[0]
+    assert "content/more.yaml:" in broken and "'impossible'" in broken
+    assert (mini / "dist/flashcards.pdf").read_bytes() == pdf
+
+
+def test_missing_tex_prints_the_install_command(mini, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(mini))  # nothing to run there
+    assert run("build", "--project", str(mini)) == 1
+    err = capsys.readouterr().err
+    assert "pdflatex and latexmk not found" in err
+    assert "apt-get install -y --no-install-recommends texlive-latex-base" in err and "latexmk" in err
+
+
+def test_interrupted_build_keeps_previous_pdfs(mini):
+    assert run("build", "--project", str(mini), "--quiet") == 0
+    before = tree_hashes(mini / "dist")
+    path = mini / "content/basics.yaml"
+    path.write_text(path.read_text().replace("Bayes' rule follows", "Bayes' rule clearly follows"))
+    started = time.time()
+    proc = subprocess.Popen([sys.executable, "-m", "handbook", "build", "--project", str(mini)],
+                            stderr=subprocess.PIPE, text=True)
+    tex_log = mini / "build/handbook/latexmk.out"
+    while tex_log.stat().st_mtime < started:  # wait until TeX is running
+        assert time.time() < started + 60 and proc.poll() is None
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted; the previous outputs are unchanged" in err and "Traceback" not in err
+    assert tree_hashes(mini / "dist") == before
+    time.sleep(0.5)
+    left = subprocess.run(["pgrep", "-f", f"latexmk.*main.tex"], capture_output=True, text=True).stdout.split()
+    assert not [pid for pid in left if Path(f"/proc/{pid}/cwd").resolve().is_relative_to(mini)]
