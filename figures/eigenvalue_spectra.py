@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from matplotlib.transforms import ScaledTranslation
 
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, legend_below, new_figure
 
 GAMMAS = (0.1, 0.25, 0.5)  # p/n for the Marchenko-Pastur panel
 P_BULK = 400  # dimension for the Marchenko-Pastur panel
@@ -75,13 +74,6 @@ def kappa_prediction(ratio: np.ndarray) -> np.ndarray:
     gamma = 1 / ratio
     ell = SPIKES[0] - 1
     return (1 + ell) * (1 + gamma / ell) / (1 - np.sqrt(gamma)) ** 2
-
-
-def legend_below(ax, ncol: int) -> None:
-    """A compact legend under the x label, offset in inches so any panel size works."""
-    shift = ScaledTranslation(0, -0.37, ax.figure.dpi_scale_trans)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=ax.transAxes + shift,
-              ncol=ncol, handlelength=1.6, columnspacing=0.8, handletextpad=0.4, borderaxespad=0)
 
 
 def _mp_panel(ax, rng: np.random.Generator) -> None:

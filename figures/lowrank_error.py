@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.transforms import ScaledTranslation
 
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, legend_below, new_figure
 
 M, N = 200, 150  # matrix shape
 SIGNAL_RANK = 5  # rank of the planted signal in the "low rank + noise" matrix
@@ -56,13 +55,6 @@ def random_projection(a: np.ndarray, k: int, rng: np.random.Generator) -> np.nda
     """Project the rows onto k random directions: a rank-k matrix with no use of the data."""
     q = orthonormal(rng, a.shape[1], k)
     return a @ q @ q.T
-
-
-def legend_below(ax, ncol: int) -> None:
-    """A compact legend under the x label, offset in inches so any panel size works."""
-    shift = ScaledTranslation(0, -0.37, ax.figure.dpi_scale_trans)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=ax.transAxes + shift,
-              ncol=ncol, handlelength=1.6, columnspacing=0.8, handletextpad=0.4, borderaxespad=0)
 
 
 def figure():

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.transforms import ScaledTranslation
 
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, legend_below, new_figure
 
 N, P = 100, 20  # samples and features
 RHO = 0.9  # AR(1) correlation between neighbouring features
@@ -24,13 +23,6 @@ def design(rng: np.random.Generator) -> np.ndarray:
 def shrinkage(d: np.ndarray, alpha: float) -> np.ndarray:
     """Ridge's shrinkage factor along each singular direction."""
     return d**2 / (d**2 + alpha)
-
-
-def legend_below(ax, ncol: int) -> None:
-    """A compact legend under the x label, offset in inches so any panel size works."""
-    shift = ScaledTranslation(0, -0.37, ax.figure.dpi_scale_trans)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=ax.transAxes + shift,
-              ncol=ncol, handlelength=1.6, columnspacing=0.8, handletextpad=0.4, borderaxespad=0)
 
 
 def figure():

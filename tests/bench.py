@@ -105,7 +105,9 @@ def edit(project: Path, field: str) -> None:
     path = sorted(p for p in (project / "content").glob("*.yaml") if "questions:" in p.read_text())[0]
     lines = path.read_text().splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{field}:"))
-    lines[start + 1] = lines[start + 1].replace(" ", " edited ", 1)
+    line = lines[start + 1]
+    indent = len(line) - len(line.lstrip(" "))
+    lines[start + 1] = line[:indent] + "edited " + line[indent:]
     path.write_text("".join(lines))
 
 

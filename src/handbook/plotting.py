@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("pdf")
 
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.transforms import ScaledTranslation  # noqa: E402
 
 # Line styles and markers that stay distinct in black and white.
 LINESTYLES = ["-", "--", ":", "-."]
@@ -86,3 +87,10 @@ def new_figure(panels: int = 1, aspect: float = 0.62, sharey: bool = False) -> t
     for extra in axes[panels:]:
         extra.remove()
     return fig, axes[:panels]
+
+
+def legend_below(ax, ncol: int) -> None:
+    """A compact legend under the x label, offset in inches so any panel size works."""
+    shift = ScaledTranslation(0, -0.37, ax.figure.dpi_scale_trans)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=ax.transAxes + shift,
+              ncol=ncol, handlelength=1.6, columnspacing=0.8, handletextpad=0.4, borderaxespad=0)

@@ -32,3 +32,8 @@ def states(qid: str, number: str, fields: tuple[str, ...] = ("answer", "short_an
     """Whether the question's text states `number` as a whole token."""
     pattern = r"(?<![\d.])" + re.escape(number) + r"(?![\d])"
     return any(re.search(pattern, field(qid, f)) for f in fields if f in QUESTIONS[qid])
+
+
+def fmt(x: float, digits: int = 3) -> str:
+    """A number as the text prints it, with `digits` decimals."""
+    return f"{x:.{digits}f}"

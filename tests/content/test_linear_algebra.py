@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from bank import QUESTIONS, field, states
+from bank import QUESTIONS, field, fmt, states
 from scipy import integrate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,9 +17,6 @@ CHAPTER = ROOT / "content" / "02-linear-algebra.yaml"
 FIGURES = ROOT / "figures"
 SEEDS = Path("/work/shared/seeds/000_9fd0237d7caa7b32.txt")
 
-
-def fmt(x: float, digits: int) -> str:
-    return f"{x:.{digits}f}"
 
 
 def all_text(qid: str) -> str:

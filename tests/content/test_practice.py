@@ -10,14 +10,11 @@ import numpy as np
 import pytest
 import yaml
 
-from bank import CONTENT, QUESTIONS, field, states
+from bank import CONTENT, QUESTIONS, field, fmt, states
 
 FIGURE = Path(__file__).resolve().parents[2] / "figures" / "learning_curves.py"
 CHAPTER = CONTENT / "06-practice.yaml"
 
-
-def fmt(x: float, digits: int) -> str:
-    return f"{x:.{digits}f}"
 
 
 def entropy(p) -> float:

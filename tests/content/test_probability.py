@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from bank import QUESTIONS, field, states
+from bank import QUESTIONS, field, fmt, states
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURE = ROOT / "figures" / "posterior_prior_strength.py"
@@ -31,9 +31,6 @@ IDS = [
     "calibration-scoring-rules",
 ]
 
-
-def fmt(x: float, digits: int) -> str:
-    return f"{x:.{digits}f}"
 
 
 # --------------------------------------------------------------------------- structure
