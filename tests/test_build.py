@@ -141,3 +141,13 @@ def test_filters_select_questions(tmp_path_factory):
     build(project, project / "dist", options)
     text = pdftext(project / "dist/flashcards.pdf")
     assert "kl-basics" in text and "bayes-rule" not in text
+
+
+@pytest.mark.parametrize("profile,size", [("7.8in", (118, 157)), ("a5", (148, 210))])
+def test_ereader_profiles_have_no_blank_pages(tmp_path_factory, profile, size):
+    project = fresh(tmp_path_factory, "screen")
+    assert run("build", "--project", str(project), "--quiet", "--only", "ereader", "--ereader", profile) == 0
+    pdf = project / "dist/handbook-ereader.pdf"
+    assert page_size_mm(pdf) == size
+    pages = pdftext(pdf).split("\f")[:-1]
+    assert pages and all(page.strip() for page in pages)

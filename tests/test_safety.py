@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import time
 import unicodedata
 from pathlib import Path
 
@@ -128,3 +130,16 @@ def test_any_text_builds_and_reads_back_or_is_rejected(mini, text):
     assert run("build", "--project", str(mini), "--only", "handbook", "--quiet", "--answers", "none") == 0
     pdf = pdftext(mini / "dist/handbook.pdf")
     assert normalise(f"START {text} END") in normalise(pdf)
+
+
+def test_tex_that_hangs_is_stopped_and_named(tmp_path):
+    from handbook.compile import latexmk
+    from handbook.errors import TexError
+
+    (tmp_path / "main.tex").write_text("\\documentclass{article}\\begin{document}\\def\\x{\\x}\\x\\end{document}\n")
+    started = time.monotonic()
+    with pytest.raises(TexError) as info:
+        latexmk(tmp_path, 0, "handbook.pdf", timeout=3)
+    assert str(info.value) == "handbook.pdf: TeX did not finish within 3 s and was stopped"
+    assert time.monotonic() - started < 30
+    assert subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True).stdout == b""
