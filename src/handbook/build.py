@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import compile as tex
 from . import content, figures, render
-from .errors import HandbookError, TexError
+from .errors import TexError
 from .model import Book
 from .options import PDF_NAMES, PRINT_FIGURE_IN, SCREENS, Options
 from .store import copy_atomic, write_text
@@ -187,5 +187,3 @@ def source_date_epoch(project: Path) -> int:
     except (OSError, ValueError, subprocess.SubprocessError):
         return FALLBACK_EPOCH
 
-
-__all__ = ["build", "check", "Report", "HandbookError"]

@@ -8,7 +8,7 @@ a template; fragments that are already LaTeX travel as `Tex`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -54,30 +54,22 @@ def template_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "latex"
 
 
-def template_sources(project: Path) -> str:
-    """Every template's text, for hashing: an edited template rebuilds."""
-    env_dirs = [project / "latex", template_dir()]
-    parts = []
-    for folder in env_dirs:
-        for path in sorted(folder.glob("*.j2")) if folder.is_dir() else []:
-            parts.append(f"{path.name}\0{path.read_text(encoding='utf-8')}")
-    return "\0".join(parts)
-
-
 @dataclass
 class Linker:
     """Renders qref and cite for the questions actually in this output."""
 
     book: Book
     included: set[str]
-    answers: str
+    titles: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.titles = {q.id: q.title for q in self.book.questions()}
 
     def __call__(self, kind: str, target: str) -> str:
         if kind == "cite":
             return f"\\cite{{{target}}}"
-        q = next((q for q in self.book.questions() if q.id == target), None)
-        if q is None or target not in self.included:
-            return f"\\emph{{{prose_mod.escape_text(q.title if q else target)}}}"
+        if target not in self.included:  # not in this output: name it instead of linking
+            return f"\\emph{{{prose_mod.escape_text(self.titles.get(target, target))}}}"
         return f"\\HBqref{{{target}}}"
 
 
@@ -85,9 +77,9 @@ def latex(prose: Prose, link: Linker) -> Tex:
     return Tex(prose_mod.to_latex(prose.pieces, link))
 
 
-def _marker(path: str, pos_line: int, qid: str, field: str) -> Tex:
+def _marker(path: str, pos_line: int, qid: str, name: str) -> Tex:
     """A comment TeX errors are traced back through to the YAML."""
-    return Tex(f"%@src {json.dumps({'file': path, 'line': pos_line, 'id': qid, 'field': field})}\n")
+    return Tex(f"%@src {json.dumps({'file': path, 'line': pos_line, 'id': qid, 'field': name})}\n")
 
 
 def question_context(q: Question, link: Linker, figures: dict[str, str], book: Book,
@@ -186,7 +178,7 @@ class Sources:
 def book_sources(env: jinja2.Environment, book: Book, chapters: list[Chapter], options: Options,
                  output: str, figure_files: dict[str, str]) -> Sources:
     """main.tex and one file per chapter for the print or e-reader edition."""
-    link = Linker(book, {q.id for c in chapters for q in c.questions}, options.answers)
+    link = Linker(book, {q.id for c in chapters for q in c.questions})
     layout = _book_layout(options, output)
     first_use = first_uses(chapters)
     files = {}
@@ -225,7 +217,7 @@ def _book_layout(options: Options, output: str) -> dict:
 
 def flashcard_sources(env: jinja2.Environment, book: Book, chapters: list[Chapter], options: Options) -> Sources:
     """One file of card sheets: fronts, then mirrored backs (or fold-over rows)."""
-    link = Linker(book, set(), options.answers)
+    link = Linker(book, set())
     cards = [_card(q, c, link) for c in chapters for q in c.questions]
     paper = PAPERS[options.paper]
     sheets = layout_cards(cards, paper, GRIDS[options.cards], options.fold)
