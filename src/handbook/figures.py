@@ -99,7 +99,10 @@ def _run(jobs: list[Job], out_dir: Path) -> None:
 
 def _render_job(job: Job, mpl_config: str) -> Problem | None:
     """Run one figure module and save its figure; a Problem if it failed."""
-    os.environ["MPLCONFIGDIR"] = mpl_config  # keeps matplotlib's TeX cache inside build/
+    os.environ["MPLCONFIGDIR"] = mpl_config  # keeps matplotlib's font cache inside build/
+    # Embedding Computer Modern makes fontTools warn about the fonts' 1990s
+    # timestamps on every figure; the fonts are fine.
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     try:
         from . import plotting
 

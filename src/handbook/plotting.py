@@ -30,13 +30,17 @@ _width_in = PRINT_FIGURE_IN
 
 FONT_PT = 8.0
 
+# Text and maths are set by matplotlib's mathtext in Computer Modern, the
+# design of the document's Latin Modern: no TeX run per label, which made
+# figures cost several times the whole document's TeX time.
 RC = {
-    "text.usetex": True,
-    "text.latex.preamble": (
-        r"\usepackage[T1]{fontenc}\usepackage{lmodern}"
-        r"\usepackage{amsmath}\usepackage{amssymb}"
-    ),
+    "text.usetex": False,
+    "mathtext.fontset": "cm",
     "font.family": "serif",
+    "font.serif": ["cmr10"],
+    "axes.formatter.use_mathtext": True,  # cmr10 has no minus sign; mathtext does
+    "axes.unicode_minus": True,
+    "pdf.fonttype": 42,
     "font.size": FONT_PT,
     "axes.labelsize": FONT_PT,
     "axes.titlesize": FONT_PT,
