@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import pdfgeom
 from conftest import FIXTURE, pdffonts, pdfinfo, pdftext, run, write
 from handbook.build import build
-from handbook.options import Options, Selection
+from handbook.options import SCREENS, Options, Selection
 
 PT_PER_MM = 72 / 25.4
 
@@ -56,13 +57,16 @@ def test_page_sizes(built):
 def test_figure_is_embedded_as_vector_in_document_fonts(built, name):
     pdf = built / "dist" / name
     text = squash(pdftext(pdf))
-    assert "Figure 1.1: The line y = x and the parabola y = x2 on [0, 1]." in text
+    caption = "The line y = x and the parabola y = x2 on [0, 1]."
+    assert f"Figure 1.1: {caption}" in text or f"Figure 1.1. {caption}" in text
     ticks = set(text.split())
     assert {"0.2", "0.4", "0.6", "0.8"} <= ticks  # tick labels: text inside the vector figure
     fonts = pdffonts(pdf)
     assert fonts and all(row[-5] == "yes" for row in fonts), fonts  # every font embedded
     names = {row[0].split("+")[-1] for row in fonts}
-    assert all(n.startswith(("LMRoman", "LMMath", "LMSans", "LMMono")) for n in names), names
+    # Latin Modern in the text; its design, Computer Modern, inside the figure
+    assert all(n.startswith(("LMRoman", "LMMath", "LMSans", "LMMono", "Cmr", "Cmmi", "Cmsy", "Cmex")) for n in names), names
+    assert "Cmr10" in names, names
 
 
 def test_metadata_and_bookmarks(built):
@@ -151,3 +155,30 @@ def test_ereader_profiles_have_no_blank_pages(tmp_path_factory, profile, size):
     assert page_size_mm(pdf) == size
     pages = pdftext(pdf).split("\f")[:-1]
     assert pages and all(page.strip() for page in pages)
+
+
+LONG_CAPTION = "The line and the parabola, described at length. " * 40  # about 320 words
+
+
+@pytest.mark.parametrize("profile", ["6in", "7.8in", "a5"])
+def test_ereader_figures_take_the_text_width_whatever_their_caption(tmp_path_factory, profile):
+    project = fresh(tmp_path_factory, "widefig")
+    module = project / "figures/line_plot.py"
+    module.write_text(module.read_text().replace("on $[0, 1]$.", "on $[0, 1]$. " + LONG_CAPTION))
+    assert run("build", "--project", str(project), "--quiet", "--only", "ereader", "--ereader", profile) == 0
+    pdf = project / "dist/handbook-ereader.pdf"
+    screen = SCREENS[profile]
+    text_width = (screen.width_mm - 2 * screen.margin_mm) * PT_PER_MM
+    placed = pdfgeom.figures(pdf)
+    assert placed and all(p.width_pt >= 0.85 * text_width for p in placed), (text_width, placed)
+    assert_captions_follow_their_figures(pdf, placed)
+
+
+def assert_captions_follow_their_figures(pdf: Path, placed) -> None:
+    """A caption starts on the page of its figure or the page after it."""
+    figure_pages = {p.page for p in placed}
+    pages = pdftext(pdf).split("\f")
+    starts = [n for n, page in enumerate(pages, start=1) for _ in re.finditer(r"^Figure \d+\.\d+\.\s", page, re.M)]
+    assert len(starts) == len(placed), (starts, placed)
+    for n in starts:
+        assert n in figure_pages or n - 1 in figure_pages, (n, sorted(figure_pages))

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+import pdfgeom
 from conftest import pdffonts, pdftext
+from test_build import assert_captions_follow_their_figures
 from handbook.build import build
 from handbook.content import load_book
-from handbook.options import Options
+from handbook.options import SCREENS, Options
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -86,6 +88,16 @@ def test_no_box_warnings_beyond_a_point(shipped, output):
     too_wide = [float(x) for x in re.findall(r"^Overfull \\[hv]box \(([\d.]+)pt too", log, re.M)]
     assert [w for w in too_wide if w > 1.0] == []
     assert re.findall(r"^Underfull \\[hv]box.*", log, re.M) == []
+
+
+def test_ereader_figures_fill_the_screen_width(shipped):
+    pdf = shipped / "dist/handbook-ereader.pdf"
+    screen = SCREENS[Options().ereader]
+    text_width = (screen.width_mm - 2 * screen.margin_mm) * 72 / 25.4
+    placed = pdfgeom.figures(pdf)
+    assert len(placed) == len({f for q in load_book(ROOT).questions() for f in q.figures})
+    assert [p for p in placed if p.width_pt < 0.85 * text_width] == []
+    assert_captions_follow_their_figures(pdf, placed)
 
 
 def test_every_card_fits(shipped):
