@@ -182,3 +182,40 @@ def assert_captions_follow_their_figures(pdf: Path, placed) -> None:
     assert len(starts) == len(placed), (starts, placed)
     for n in starts:
         assert n in figure_pages or n - 1 in figure_pages, (n, sorted(figure_pages))
+
+
+def printed_page(pdf: Path, phrase: str) -> str:
+    """The printed page number (PDF page label) of the first page showing `phrase`."""
+    from pypdf import PdfReader
+
+    pages = pdftext(pdf).split("\f")
+    index = next(i for i, page in enumerate(pages) if phrase in squash(page))
+    return PdfReader(pdf).page_labels[index]
+
+
+def test_preview_typesets_the_edited_chapter_with_the_books_numbers(tmp_path_factory):
+    project = fresh(tmp_path_factory, "preview")
+    handbook_only = Options(outputs=("handbook",))
+    build(project, project / "dist", handbook_only)
+    full = project / "dist/handbook.pdf"
+    path = project / "content/basics.yaml"
+    path.write_text(path.read_text().replace("Bayes' rule follows", "Bayes' rule plainly follows"))
+    report = build(project, project / "dist", Options(outputs=("handbook",), preview=True))
+    preview = project / "dist/preview.pdf"
+    assert report.preview.pdf == preview and report.preview.moved == []
+    text = squash(pdftext(preview))
+    assert "plainly follows" in text and "Define the Kullback" not in text
+    assert printed_page(preview, "plainly follows") == printed_page(full, "plainly follows")
+    referenced = re.search(r"see Question 2\.1 \(p\. (\d+)\)", text).group(1)
+    assert referenced == printed_page(full, "Define the Kullback")
+
+
+def test_preview_says_when_the_chapter_changed_length(tmp_path_factory):
+    project = fresh(tmp_path_factory, "preview-long")
+    build(project, project / "dist", Options(outputs=("handbook",)))
+    path = project / "content/basics.yaml"
+    longer = "Bayes' rule follows " + "and a long digression " * 1500
+    path.write_text(path.read_text().replace("Bayes' rule follows", longer))
+    report = build(project, project / "dist", Options(outputs=("handbook",), preview=True))
+    assert report.preview.moved == ["chapter01"]
+    assert "the full book is needed to settle page numbers" in report.preview.message()

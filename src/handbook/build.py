@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compile as tex
-from . import content, figures, render
+from . import content, figures, preview, render
 from .errors import TexError
 from .model import Book
 from .options import PDF_NAMES, PRINT_FIGURE_IN, SCREENS, Options
@@ -42,6 +42,7 @@ class Report:
     written: list[str] = field(default_factory=list)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    preview: preview.Preview | None = None
 
 
 def build_dir(project: Path) -> Path:
@@ -71,11 +72,28 @@ def build(project: Path, out_dir: Path, options: Options) -> Report:
         folders = {o: _prepare(build_dir(project) / o, sources[o], build_dir(project) / "figures", epoch, report)
                    for o in options.outputs}
         note(f"{len(report.written)} files rewritten")
+    if options.preview:
+        with _stage("preview") as note:
+            note(_preview(project, out_dir, epoch, folders, report))
     with _stage("tex") as note:
         _compile_all(folders, out_dir, epoch, report)
         note(", ".join(f"{o} {report.passes[o]} passes" for o in report.compiled) or "all up to date")
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _preview(project: Path, out_dir: Path, epoch: int, folders, report: Report) -> str:
+    """Typeset only the edited chapters of the print book, before the full books compile."""
+    if "handbook" not in folders:
+        return "no preview: the print book is not among the outputs"
+    chapters = preview.changed_chapters(report.written)
+    if chapters is None:
+        return "no preview: the edit reaches beyond one chapter; building the full book"
+    if not chapters:
+        return "no preview: no chapter changed"
+    shown = preview.make(build_dir(project) / "handbook", chapters, out_dir, epoch)
+    report.preview = shown
+    return shown.message()
 
 
 @contextmanager

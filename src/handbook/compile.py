@@ -65,7 +65,25 @@ def latexmk(folder: Path, epoch: int, name: str, timeout: float = TIMEOUT_S) -> 
         "latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
         "-no-shell-escape", "-norc", "-silent", "main.tex",
     ]
-    log_path = folder / "latexmk.out"
+    output = run_tex(command, folder, epoch, name, timeout, "latexmk.out")
+    tex_log = _read_bounded(folder / "main.log")
+    if not (folder / "main.pdf").is_file():
+        raise TexError(explain_failure(folder, tex_log or output, name))
+    return Result(folder / "main.pdf", count_passes(output), tex_log)
+
+
+def pdflatex_once(folder: Path, epoch: int, name: str, timeout: float = TIMEOUT_S) -> Result:
+    """One pdflatex pass over folder/main.tex, for a preview that reuses the book's .aux files."""
+    require_tex()
+    command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+               "-no-shell-escape", "main.tex"]
+    output = run_tex(command, folder, epoch, name, timeout, "pdflatex.out")
+    return Result(folder / "main.pdf", 1, _read_bounded(folder / "main.log") or output)
+
+
+def run_tex(command: list[str], folder: Path, epoch: int, name: str, timeout: float, out_name: str) -> str:
+    """Run a TeX command in its own process group; its output, or TexError naming the content."""
+    log_path = folder / out_name
     with open(log_path, "wb") as out:
         proc = subprocess.Popen(command, cwd=folder, env=tex_environment(epoch), stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -78,10 +96,9 @@ def latexmk(folder: Path, epoch: int, name: str, timeout: float = TIMEOUT_S) -> 
         finally:
             _running.discard(proc)
     output = _read_bounded(log_path)
-    tex_log = _read_bounded(folder / "main.log")
-    if code != 0 or not (folder / "main.pdf").is_file():
-        raise TexError(explain_failure(folder, tex_log or output, name))
-    return Result(folder / "main.pdf", count_passes(output), tex_log)
+    if code != 0:
+        raise TexError(explain_failure(folder, _read_bounded(folder / "main.log") or output, name))
+    return output
 
 
 # TeX runs in its own process group (so a timeout can kill all of it), which

@@ -98,3 +98,4 @@ class Options:
     fold: bool = False
     outputs: tuple[str, ...] = OUTPUTS
     selection: Selection = field(default_factory=Selection)
+    preview: bool = False  # also typeset the edited chapters alone, first

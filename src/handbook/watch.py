@@ -32,7 +32,8 @@ def once(project: Path, out_dir: Path, options: Options) -> str:
     except HandbookError as exc:
         return f"[{stamp}] failed, previous PDFs kept:\n{exc}"
     done = ", ".join(report.compiled) or "nothing to compile"
-    return f"[{stamp}] built in {report.seconds:.1f} s: {done}"
+    shown = f"; preview of {report.preview.message()}" if report.preview and report.preview.pdf else ""
+    return f"[{stamp}] built in {report.seconds:.1f} s: {done}{shown}"
 
 
 def watch(project: Path, out_dir: Path, options: Options, interval: float, rounds: int | None = None) -> int:

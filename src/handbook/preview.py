@@ -1,0 +1,93 @@
+"""A print preview of the chapters an edit touched, numbered as in the full book.
+
+LaTeX's own mechanism does the work: the print edition `\\include`s one file
+per chapter, so a copy of its folder with `\\includeonly{...}` typesets only
+the edited chapters in one pdflatex pass. Every other chapter's page and
+question numbers come from the .aux files of the last full compile, so the
+preview's page numbers, question numbers and cross-references are the book's.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import compile as tex
+from .store import copy_atomic, write_text
+
+PREVIEW_PDF = "preview.pdf"
+_PAGE = re.compile(r"\\setcounter\{page\}\{(\d+)\}")
+
+
+@dataclass
+class Preview:
+    """What a preview showed, and whether the full book must settle its page numbers."""
+
+    chapters: list[str]
+    pdf: Path | None
+    moved: list[str]  # chapters whose last page changed
+
+    def message(self) -> str:
+        if self.pdf is None:
+            return "no preview: the full print book has not been built yet to number it from"
+        shown = ", ".join(self.chapters)
+        if self.moved:
+            return (f"{shown} -> {self.pdf}; {', '.join(self.moved)} changed length, "
+                    "so the full book is needed to settle page numbers")
+        return f"{shown} -> {self.pdf}"
+
+
+def changed_chapters(written: list[str], output: str = "handbook") -> list[str] | None:
+    """The chapter files of `output` an edit rewrote; None if anything else changed too."""
+    names = [w.split("/", 1)[1] for w in written if w.startswith(output + "/")]
+    chapters = [n[: -len(".tex")] for n in names if re.fullmatch(r"chapter\d+\.tex", n)]
+    return chapters if len(chapters) == len(names) else None
+
+
+def make(book_folder: Path, chapters: list[str], out_dir: Path, epoch: int) -> Preview:
+    """Typeset `chapters` of the print edition in `book_folder` into out_dir/preview.pdf."""
+    if not chapters or not (book_folder / "stamp").is_file() or not (book_folder / "main.aux").is_file():
+        return Preview(chapters, None, [])
+    folder = book_folder.parent / "preview"
+    _mirror(book_folder, folder)
+    write_text(folder / "main.tex", _preview_main((book_folder / "main.tex").read_text(encoding="utf-8"), chapters))
+    before = {c: _last_page(folder / f"{c}.aux") for c in chapters}
+    result = tex.pdflatex_once(folder, epoch, PREVIEW_PDF)
+    target = out_dir / PREVIEW_PDF
+    copy_atomic(result.pdf, target)
+    moved = [c for c in chapters if _last_page(folder / f"{c}.aux") != before[c]]
+    return Preview(chapters, target, moved)
+
+
+def _preview_main(main: str, chapters: list[str]) -> str:
+    """The book's main.tex with only `chapters` typeset, and no title, contents or back matter.
+
+    Those parts do not move a chapter's numbers: `\\mainmatter` restarts the
+    page count, and each skipped chapter's .aux restores the counters after it.
+    """
+    only = "\\includeonly{" + ",".join(chapters) + "}\n\\begin{document}"
+    main = main.replace("\\begin{document}", only, 1)
+    main = re.sub(r"(?s)\\frontmatter.*?\\mainmatter", lambda m: "\\mainmatter", main, count=1)
+    return re.sub(r"(?s)\\backmatter.*?\\end\{document\}", lambda m: "\\end{document}", main, count=1)
+
+
+def _mirror(source: Path, folder: Path) -> None:
+    """Copy the book's sources, figures and .aux files; TeX's other products stay behind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in source.iterdir():
+        if path.is_file() and path.suffix in {".tex", ".aux", ".pdf", ".toc"} and path.name != "main.pdf":
+            if path.suffix == ".pdf":
+                copy_atomic(path, folder / path.name)  # figures: written only when changed
+            else:
+                shutil.copyfile(path, folder / path.name)
+
+
+def _last_page(aux: Path) -> int | None:
+    """The page counter a chapter's .aux records at the chapter's end."""
+    try:
+        found = _PAGE.findall(aux.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+    return int(found[-1]) if found else None
