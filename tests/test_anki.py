@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -260,6 +261,7 @@ def test_reimport_into_anki_updates_in_place_and_keeps_reviews(mini, tmp_path):
         assert col.note_count() == 2
         card = _review_one(col, CardAnswer)
         nid = card.nid
+        schedule = col.db.all(SCHEDULING, card.id)
         edit(mini / "content" / "more.yaml", "makes it non-negative.", "makes it non-negative (edited).")
         edit(mini / "content" / "basics.yaml", "second \\emph{point}", "second \\emph{point}, edited")
         log = _import(col, collection, apkg(mini))
@@ -269,11 +271,45 @@ def test_reimport_into_anki_updates_in_place_and_keeps_reviews(mini, tmp_path):
         assert "(edited)" in texts["kl-basics"]["Answer"]
         assert "<em>point</em>, edited" in texts["bayes-rule"]["Answer"]
         assert col.get_card(card.id).nid == nid and col.get_note(nid)["Id"] in texts
-        assert col.db.scalar("SELECT count() FROM revlog WHERE cid = ?", card.id) >= 1
+        assert col.db.scalar("SELECT count() FROM revlog WHERE cid = ?", card.id) == 1
+        assert col.db.all(SCHEDULING, card.id) == schedule
         assert col.card_count() == 2
         assert (Path(col.media.dir()) / "mini-handbook-line_plot.svg").is_file()
     finally:
         col.close()
+
+
+SCHEDULING = "SELECT type, queue, due, ivl, factor, reps, lapses, left FROM cards WHERE id = ?"
+
+
+def test_an_edit_after_a_clean_reaches_anki_and_keeps_the_schedule(mini, tmp_path):
+    collection = pytest.importorskip("anki.collection")
+    from anki.scheduler_pb2 import CardAnswer
+
+    (tmp_path / "anki").mkdir()
+    col = collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        first = apkg(mini)
+        _import(col, collection, first)
+        card = _review_one(col, CardAnswer)
+        schedule = col.db.all(SCHEDULING, card.id)
+        shutil.rmtree(mini / "build")  # what `make clean` does
+        shutil.rmtree(mini / "dist")
+        edit(mini / "content" / "more.yaml", "\\ge 0$.", "\\ge 0$, zero only when P = Q.")
+        _import(col, collection, apkg(mini))
+        edited = col.get_note(col.find_notes("Id:kl-basics")[0])
+        assert "zero only when P = Q" in edited["ShortAnswer"]
+        assert col.db.all(SCHEDULING, card.id) == schedule
+        assert col.db.scalar("SELECT count() FROM revlog WHERE cid = ?", card.id) == 1
+    finally:
+        col.close()
+
+
+def test_unchanged_content_exports_the_same_bytes_after_a_clean(mini):
+    first = apkg(mini).read_bytes()
+    shutil.rmtree(mini / "build")
+    shutil.rmtree(mini / "dist")
+    assert apkg(mini).read_bytes() == first
 
 
 def _import(col, collection, path: Path):

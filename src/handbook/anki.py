@@ -5,8 +5,10 @@ replaces it only when the incoming note's modification time is newer. So
 the GUID comes from the question id alone, and each note's time is the time
 its content last changed, remembered in build/anki-state.json: unchanged
 content keeps its old time (two exports are byte-identical), changed content
-gets a strictly later one. With no state file (a clean clone) every note
-takes the project's source date, which is deterministic too.
+gets a strictly later one. With no state file (a clean clone, or after
+`make clean`) every note takes the project's edit date: the last commit
+touching the content, or the newest edited file, so an edit still reaches
+the collection and unchanged content still exports the same bytes.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import genanki
 
 from . import figures as figures_mod
 from . import prose as prose_mod
-from .build import source_date_epoch
+from .build import edit_epoch
 from .content import load_book
 from .errors import ContentError, Pos, Problem
 from .model import Book, Chapter, Prose, Question
@@ -173,7 +175,7 @@ def export(project: Path, out: Path, selection: Selection) -> int:
     drafts = [_draft(book, c, q, media, resolve) for c in chapters for q in c.questions]
     state_path = project / "build" / STATE_FILE
     state = _load_state(state_path)
-    epoch = source_date_epoch(project)
+    epoch = edit_epoch(project)
     model_mod = _stamp(state, MODEL_KEY, _digest([model.name, model.fields, model.templates, model.css]), epoch)
     notes = {d.qid: _note(model, d, _stamp(state, d.qid, d.digest, epoch), i) for i, d in enumerate(drafts)}
     decks = _decks(book, chapters, notes, resolve)

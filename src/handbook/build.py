@@ -194,6 +194,38 @@ def card_overflows(tex_log: str) -> list[str]:
     return [f"flashcard '{i}' does not fit on its card even in the smallest type; shorten it" for i in ids]
 
 
+def edit_epoch(project: Path) -> int:
+    """The source date, or later if content or figures were edited since the last commit.
+
+    Anki replaces a note only when the incoming one is newer, so an edit must
+    carry a later time even when no record of the previous export survives.
+    Edited files (uncommitted, or any file outside git) contribute their
+    modification times; unchanged files give the same value on every run.
+    """
+    epoch = source_date_epoch(project)
+    edited = _uncommitted(project)
+    if edited is None:  # not in git: every file counts
+        edited = [p for folder in ("content", "figures") if (project / folder).is_dir()
+                  for p in (project / folder).rglob("*") if p.is_file()]
+    times = [int(p.stat().st_mtime) for p in edited if p.is_file()]
+    return max([epoch, *times])
+
+
+def _uncommitted(project: Path) -> list[Path] | None:
+    """Content and figure files that differ from the last commit; None outside git."""
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", "content", "figures"],
+                             cwd=project, capture_output=True, text=True, timeout=10)
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=project, capture_output=True, text=True,
+                             timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0 or top.returncode != 0:
+        return None
+    root = Path(top.stdout.strip())
+    return [root / entry[3:] for entry in out.stdout.split("\0") if len(entry) > 3]
+
+
 def source_date_epoch(project: Path) -> int:
     """SOURCE_DATE_EPOCH if set, else the last commit that touched the content."""
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
