@@ -10,19 +10,27 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import run
 from handbook.options import Options
 from handbook.watch import once, snapshot
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file and folder below `folder`, folders with an empty hash."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else ""
+            for p in sorted(folder.rglob("*"))}
 
 
-def test_build_never_writes_content_or_figures(mini):
+@pytest.mark.parametrize("command", [["build"], ["anki"]])
+def test_build_never_writes_content_or_figures(mini, command):
     before = {f: tree_hashes(mini / f) for f in ("content", "figures")}
-    assert run("build", "--project", str(mini), "--quiet") == 0
+    # A fresh interpreter that writes bytecode wherever Python normally would.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run([sys.executable, "-m", "handbook", *command, "--project", str(mini), "--quiet"],
+                          env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     assert {f: tree_hashes(mini / f) for f in ("content", "figures")} == before
     assert sorted(p.name for p in mini.iterdir()) == ["build", "content", "dist", "figures"]
 
@@ -70,3 +78,24 @@ def test_interrupted_build_keeps_previous_pdfs(mini):
     time.sleep(0.5)
     left = subprocess.run(["pgrep", "-f", f"latexmk.*main.tex"], capture_output=True, text=True).stdout.split()
     assert not [pid for pid in left if Path(f"/proc/{pid}/cwd").resolve().is_relative_to(mini)]
+
+
+@pytest.mark.parametrize("argv", [
+    ["anki", "--topic", "nosuch"],
+    ["build", "--chapter", "nosuch"],
+    ["build", "--difficulty", "impossible"],
+])
+def test_bad_usage_exits_2_without_a_traceback(mini, argv, capsys):
+    with pytest.raises(SystemExit) as done:
+        run(*argv, "--project", str(mini))
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "error:" in err
+
+
+def test_an_out_path_that_is_a_file_is_an_error_not_a_traceback(mini, tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert run("build", "--project", str(mini), "--only", "flashcards", "--out", str(blocker)) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(blocker) in err

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .errors import ContentError, HandbookError
+from .errors import ContentError, HandbookError, UsageError
 from .options import GRIDS, OUTPUTS, PAPERS, SCREENS, Options, Selection
 
 log = logging.getLogger("handbook")
@@ -26,8 +26,13 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was built", file=sys.stderr)
         return 1
+    except UsageError as exc:
+        parser.exit(2, f"handbook: error: {exc}\n")
     except HandbookError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a path the user named cannot be written or read
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the previous outputs are unchanged", file=sys.stderr)

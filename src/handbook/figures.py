@@ -13,6 +13,7 @@ import importlib.util
 import json
 import logging
 import os
+import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -108,6 +109,7 @@ def _render_job(job: Job, mpl_config: str) -> Problem | None:
 
         spec = importlib.util.spec_from_file_location(f"handbook_figure_{job.figure}", job.module_path)
         module = importlib.util.module_from_spec(spec)
+        sys.dont_write_bytecode = True  # a build writes nothing into the user's figures/
         spec.loader.exec_module(module)
         with plotting.target_width(job.width_in):
             fig = module.figure()
