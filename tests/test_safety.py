@@ -143,3 +143,27 @@ def test_tex_that_hangs_is_stopped_and_named(tmp_path):
     assert str(info.value) == "handbook.pdf: TeX did not finish within 3 s and was stopped"
     assert time.monotonic() - started < 30
     assert subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True).stdout == b""
+
+
+MATHS_BLOCKS = [chr(c) for block in ((0x0370, 0x0400), (0x2100, 0x2300)) for c in range(*block)]
+
+
+def test_a_maths_character_whose_command_is_not_allowed_is_rejected_where_it_stands(mini):
+    path = mini / "content/more.yaml"
+    path.write_text(path.read_text().replace("It is the expected", "It is $x ∯ y$, the expected"))
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "∯" in text)
+    col = next(text for text in path.read_text().splitlines() if "∯" in text).index("∯") + 1
+    with pytest.raises(ContentError) as info:
+        load_book(mini)
+    (problem,) = info.value.problems
+    assert str(problem.pos) == f"content/more.yaml:{line}:{col}"
+    assert "'∯' (U+222F)" in problem.message
+
+
+def test_every_maths_character_that_validation_accepts_is_typeset_by_tex(mini):
+    accepted = [ch for ch in MATHS_BLOCKS if prose._unicode_math(ch) is not None]
+    assert "→" in accepted and "α" in accepted and "∯" not in accepted
+    path = mini / "content/more.yaml"
+    path.write_text(path.read_text().replace("It is the expected", f"It is ${' '.join(accepted)}$, the expected"))
+    load_book(mini)
+    assert run("build", "--project", str(mini), "--only", "handbook", "--quiet", "--answers", "inline") == 0

@@ -286,15 +286,30 @@ def _encoder() -> UnicodeToLatexEncoder:
     )
 
 
+# Characters pylatexenc maps to a text-mode command, whose maths command exists.
+_MATH_CHARS = {
+    "→": r"\to", "←": r"\leftarrow", "↔": r"\leftrightarrow", "⇒": r"\Rightarrow", "⇐": r"\Leftarrow",
+    "⇔": r"\Leftrightarrow", "↦": r"\mapsto", "×": r"\times", "·": r"\cdot", "÷": r"\div",
+    "…": r"\ldots", "⋯": r"\cdots", "′": "'", "″": "''", "−": "-", "±": r"\pm", "¬": r"\neg",
+}
+
+
 @lru_cache(maxsize=4096)
 def _unicode_math(ch: str) -> str | None:
-    """The LaTeX for one non-ASCII character used in maths, if it has one."""
-    try:
-        latex = UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="fail").unicode_to_latex(ch)
-    except ValueError:
-        return None
-    inner = re.fullmatch(r"\\ensuremath\{(.*)\}", latex)
-    return (inner.group(1) + " ") if inner else None
+    """The LaTeX for one non-ASCII character used in maths, if every command in it is allowed."""
+    latex = _MATH_CHARS.get(ch)
+    if latex is None:
+        try:
+            encoded = UnicodeToLatexEncoder(non_ascii_only=True, unknown_char_policy="fail").unicode_to_latex(ch)
+        except ValueError:
+            return None
+        inner = re.fullmatch(r"\\ensuremath\{(.*)\}", encoded)
+        if inner is None:
+            return None
+        latex = inner.group(1)
+    if not set(re.findall(r"\\([A-Za-z]+)", latex)) <= wl.MATH_COMMANDS:
+        return None  # e.g. ∯ would become \surfintegral, which no loaded package defines
+    return latex + " "
 
 
 def _math_source(body: str) -> str:
