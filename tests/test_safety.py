@@ -167,3 +167,27 @@ def test_every_maths_character_that_validation_accepts_is_typeset_by_tex(mini):
     path.write_text(path.read_text().replace("It is the expected", f"It is ${' '.join(accepted)}$, the expected"))
     load_book(mini)
     assert run("build", "--project", str(mini), "--only", "handbook", "--quiet", "--answers", "inline") == 0
+
+
+@pytest.mark.parametrize("file,old,new", [
+    ("content/basics.yaml", "title: Bayes' rule", "title: Bayes' rule 😀 ∯"),
+    ("content/basics.yaml", "topics: [bayes theorem, probability]", "topics: [bayes theorem, probability ∯]"),
+    ("content/basics.yaml", "title: A Book of Tests", "title: A Book of Tests 😀"),
+    ("content/book.yaml", "author: Test Author", "author: Test Author 😀"),
+])
+def test_plain_text_fields_print_as_themselves_or_are_refused_by_name(mini, file, old, new):
+    path = mini / file
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if new in text)
+    with pytest.raises(ContentError) as info:
+        load_book(mini)
+    (problem,) = info.value.problems
+    assert problem.pos.path == file and problem.pos.line == line
+    assert "cannot typeset" in problem.message and ("'😀' (U+1F600)" in problem.message or "'∯'" in problem.message)
+
+
+def test_plain_text_fields_keep_the_characters_tex_prints(mini):
+    path = mini / "content/basics.yaml"
+    path.write_text(path.read_text().replace("title: Bayes' rule", "title: Bayes' rule — Gödel’s café"))
+    load_book(mini)

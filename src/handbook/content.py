@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import parsing
+from . import prose as prose_mod
 from .errors import ContentError, Pos, Problem
 from .model import DIFFICULTIES, Book, Chapter, Figure, Prose, Question, Reference
 from .yamlsource import Node, load
@@ -79,7 +80,16 @@ class Fields:
             return default
         if not node.value.strip():
             self.problem(node.pos, f"'{key}' is empty")
+        self.printable(node, key)
         return node.value.strip()
+
+    def printable(self, node: Node, key: str) -> None:
+        """Plain text prints as itself or is refused by name, as prose is."""
+        bad = [(i, ch) for i, ch in enumerate(node.value) if ord(ch) > 127 and prose_mod.latex_char(ch) is None]
+        if bad:
+            shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in dict.fromkeys(ch for _, ch in bad))
+            self.problem(node.at(bad[0][0]), f"'{key}': cannot typeset {shown}; write it in maths in a prose field, "
+                                             "or leave it out")
 
     def integer(self, key: str) -> int:
         node = self.typed(key, int, "a whole number")
@@ -103,6 +113,7 @@ class Fields:
             elif pattern and not pattern.fullmatch(item.value):
                 self.problem(item.pos, f"'{item.value}' in '{key}' is not a valid id")
             else:
+                self.printable(item, key)
                 out.append((item.value.strip(), item.pos))
         return out
 
