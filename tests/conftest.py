@@ -42,3 +42,37 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def processes_in(folder: Path) -> list[str]:
+    """Live processes (not zombies) working in `folder` or below: 'pid name' each."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cwd = (entry / "cwd").resolve()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            name = (entry / "comm").read_text().strip()
+        except OSError:
+            continue  # gone, or not ours to read
+        if state != "Z" and cwd.is_relative_to(folder.resolve()):
+            found.append(f"{entry.name} {name}")
+    return found
+
+
+def outlives(folder: Path, grace: int = 200) -> list[str]:
+    """Processes still working in `folder` after up to `grace` looks 25 ms apart.
+
+    A killed process group disappears within a look or two; a survivor
+    (pdflatex left running by a kill that missed it) is still there after
+    all of them.
+    """
+    import time
+
+    for _ in range(grace):
+        left = processes_in(folder)
+        if not left:
+            return []
+        time.sleep(0.025)
+    return left
