@@ -89,15 +89,36 @@ def test_fold_over_puts_front_left_and_back_right(project):
             assert fx < width / 2 < bx and abs(fx + bx - width) < 0.5 and abs(fy - by) < 0.5
 
 
-def test_long_text_shrinks_and_impossible_text_is_reported(project):
+def _more_card(project: Path, question: str | None = None, short: str | None = None) -> Path:
     path = project / "content/more.yaml"
     text = path.read_text()
-    long_answer = " ".join(f"word{i}" for i in range(110))
-    text = text.replace("$\\operatorname{KL}(P\\,\\|\\,Q) = \\sum_x P(x)\\log\\frac{P(x)}{Q(x)} \\ge 0$.",
-                        long_answer)
-    text = text.replace("Define the Kullback–Leibler divergence.", " ".join(["overflowing"] * 900))
+    if short is not None:
+        text = text.replace("$\\operatorname{KL}(P\\,\\|\\,Q) = \\sum_x P(x)\\log\\frac{P(x)}{Q(x)} \\ge 0$.", short)
+    if question is not None:
+        text = text.replace("Define the Kullback–Leibler divergence.", question)
     path.write_text(text)
+    return path
+
+
+def test_a_long_back_shrinks_to_fit(project):
+    _more_card(project, short=" ".join(f"word{i}" for i in range(110)))
     report = build(project, project / "dist", Options(outputs=("flashcards",)))
-    assert report.warnings == ["flashcard 'kl-basics' does not fit on its card even in the smallest type; shorten it"]
+    assert report.warnings == []
     backs = pdftext(project / "dist/flashcards.pdf").split("\f")[1]
-    assert all(f"word{i}" in backs for i in (0, 55, 109))  # the 110-word back fits once shrunk
+    assert all(f"word{i}" in backs for i in (0, 55, 109))
+
+
+def test_a_front_that_cannot_fit_is_reported_with_its_line(project):
+    path = _more_card(project, question=" ".join(["overflowing"] * 900))
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "overflowing" in text)
+    report = build(project, project / "dist", Options(outputs=("flashcards",)))
+    (warning,) = report.warnings
+    assert warning.startswith(f"content/more.yaml:{line}:")
+    assert "flashcard 'kl-basics': the question does not fit" in warning
+
+
+def test_a_back_that_cannot_fit_is_reported_as_the_back(project):
+    _more_card(project, short=" ".join(["overflowing"] * 900))
+    report = build(project, project / "dist", Options(outputs=("flashcards",)))
+    (warning,) = report.warnings
+    assert "flashcard 'kl-basics': the short_answer does not fit" in warning

@@ -23,11 +23,23 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 DIFFICULTY = {"Easy": "easy", "Medium": "medium", "Hard": "hard"}
 
 
-def seed_questions() -> list[tuple[str, str, str]]:
+# The user's five questions, copied from the seed file so that they are
+# checked wherever the tests run; a test holds the copy to the file when the
+# file is beside the checkout.
+SEED_QUESTIONS = [
+    ("medium", "technical", "You observe a model that performs poorly on both training and validation sets. As a research scientist, design a concise diagnosis checklist (theoretical and empirical) to distinguish between underfitting, optimization failure, data quality issues, and implementation bugs. For each suspected cause, list a specific test and expected signal."),
+    ("medium", "technical", "Describe how stochastic gradient descent (SGD) with small learning rate can be approximated by a stochastic differential equation (SDE). Explain under what scaling and assumptions this holds, how mini-batch noise maps to diffusion (temperature), and the implications for exploration vs exploitation during training."),
+    ("easy", "technical", "Explain conditional probability and Bayes' theorem. Use a concrete example (e.g., a medical test with false positives and false negatives) to compute P(disease | positive). As a research scientist, discuss how the choice of prior affects posterior estimates in small-data regimes and when prior misspecification matters."),
+    ("medium", "technical", "Given a high-dimensional dataset with a sample covariance matrix that is ill-conditioned, discuss theoretical and practical regularization strategies: add αI (ridge), shrinkage estimators (Ledoit–Wolf), dimensionality reduction, and whitening. Explain how each affects eigenvalues and conditioning and implications for downstream linear models."),
+    ("easy", "technical", "Define cross-entropy loss and Kullback–Leibler (KL) divergence between probability distributions P and Q. Show the mathematical relation between cross-entropy, entropy, and KL. Explain practical differences when using cross-entropy loss in classification versus minimizing KL in probabilistic modeling."),
+]
+
+
+def seed_file_questions() -> list[tuple[str, str, str]]:
     """(difficulty, kind, prompt) for each question in the user's seed file."""
     files = sorted(SEEDS.glob("*.txt"))
     if not files:
-        pytest.skip("the seed file is not beside this checkout")
+        pytest.skip("the seed file is not beside this checkout; the copy above is checked instead")
     lines = files[0].read_text(encoding="utf-8").splitlines()
     found = []
     for i, line in enumerate(lines):
@@ -35,6 +47,14 @@ def seed_questions() -> list[tuple[str, str, str]]:
         if match:
             found.append((DIFFICULTY[match[1]], match[2].lower(), lines[i + 2].strip()))
     return found
+
+
+def seed_questions() -> list[tuple[str, str, str]]:
+    return SEED_QUESTIONS
+
+
+def test_the_copied_seed_prompts_match_the_seed_file():
+    assert seed_file_questions() == SEED_QUESTIONS
 
 
 @pytest.fixture(scope="module")

@@ -76,7 +76,7 @@ def build(project: Path, out_dir: Path, options: Options) -> Report:
         with _stage("preview") as note:
             note(_preview(project, out_dir, epoch, folders, report))
     with _stage("tex") as note:
-        _compile_all(folders, out_dir, epoch, report)
+        _compile_all(folders, out_dir, epoch, report, card_faces(book))
         note(", ".join(f"{o} {report.passes[o]} passes" for o in report.compiled) or "all up to date")
     report.seconds = time.perf_counter() - start
     return report
@@ -143,7 +143,8 @@ def _prepare(folder: Path, sources: render.Sources, figure_dir: Path, epoch: int
     return folder, digest.hexdigest()
 
 
-def _compile_all(folders: dict[str, tuple[Path, str]], out_dir: Path, epoch: int, report: Report) -> None:
+def _compile_all(folders: dict[str, tuple[Path, str]], out_dir: Path, epoch: int, report: Report,
+                 faces: dict[tuple[str, str], str]) -> None:
     todo = {}
     for output, (folder, digest) in folders.items():
         target = out_dir / PDF_NAMES[output]
@@ -171,7 +172,7 @@ def _compile_all(folders: dict[str, tuple[Path, str]], out_dir: Path, epoch: int
             write_text(folder / "stamp", f"{digest}\n{_file_hash(target)}\n")
             report.compiled.append(output)
             report.passes[output] = result.passes
-            report.warnings.extend(card_overflows(result.log))
+            report.warnings.extend(card_overflows(result.log, faces))
     if failures:
         raise TexError("\n".join(failures) + "\nThe previous PDFs were left in place.")
 
@@ -188,10 +189,19 @@ def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def card_overflows(tex_log: str) -> list[str]:
-    ids = sorted(set(line.split(":", 1)[1].strip() for line in tex_log.splitlines()
-                     if line.startswith("HANDBOOK-CARD-OVERFLOW:")))
-    return [f"flashcard '{i}' does not fit on its card even in the smallest type; shorten it" for i in ids]
+def card_overflows(tex_log: str, where: dict[tuple[str, str], str] | None = None) -> list[str]:
+    """One warning per card face that did not fit even in the smallest type, at its YAML line."""
+    faces = sorted(set(tuple(line.split(":", 1)[1].split()) for line in tex_log.splitlines()
+                       if line.startswith("HANDBOOK-CARD-OVERFLOW:")))
+    where = where or {}
+    return [f"{where.get(face, '')}{': ' if face in where else ''}flashcard '{face[0]}': the {face[1]} does not fit "
+            "on its card even in the smallest type; shorten it" for face in faces if len(face) == 2]
+
+
+def card_faces(book: Book) -> dict[tuple[str, str], str]:
+    """Where each card face comes from: (question id, field) -> 'path:line:col'."""
+    return {(q.id, name): str(getattr(q, name).node.at(0)) for q in book.questions()
+            for name in ("question", "short_answer")}
 
 
 def edit_epoch(project: Path) -> int:

@@ -235,9 +235,9 @@ def _card(q: Question, chapter: Chapter, link: Linker) -> dict:
     front_head = rf"{e(q.number)}\enskip {e(chapter.title)}\hfill {e(q.difficulty)}\newline {e(', '.join(q.topics))}"
     return {
         "id": q.id,
-        "key": Tex(q.id),
-        "front": {"head": Tex(front_head), "body": latex(q.question, link),
+        "front": {"key": Tex(f"{q.id} question"), "head": Tex(front_head), "body": latex(q.question, link),
                   "mark": _marker(q.pos.path, q.question.node.pos.line, q.id, "question")},
-        "back": {"head": Tex(rf"Answer {e(q.number)}\enskip {e(q.title)}"), "body": latex(q.short_answer, link),
+        "back": {"key": Tex(f"{q.id} short_answer"), "head": Tex(rf"Answer {e(q.number)}\enskip {e(q.title)}"),
+                 "body": latex(q.short_answer, link),
                  "mark": _marker(q.pos.path, q.short_answer.node.pos.line, q.id, "short_answer")},
     }
