@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 VERSION = "figures-1"
 MANIFEST = "manifest.json"
+STYLE_FILE = Path(__file__).parent / "plotting.py"  # the house style every figure is drawn in
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Job:
 
 def style_hash() -> str:
     """What besides a module's own source decides how its figure looks."""
-    parts = [VERSION, (Path(__file__).parent / "plotting.py").read_text(encoding="utf-8")]
+    parts = [VERSION, STYLE_FILE.read_text(encoding="utf-8")]
     for lib in ("matplotlib", "numpy"):
         try:
             parts.append(f"{lib}={importlib.metadata.version(lib)}")

@@ -36,19 +36,16 @@ def once(project: Path, out_dir: Path, options: Options) -> str:
     return f"[{stamp}] built in {report.seconds:.1f} s: {done}{shown}"
 
 
-def watch(project: Path, out_dir: Path, options: Options, interval: float, rounds: int | None = None) -> int:
-    """Poll for changes; `rounds` bounds the loop (tests), None runs until Ctrl-C."""
+def watch(project: Path, out_dir: Path, options: Options, interval: float) -> int:
+    """Poll for changes and rebuild after each, until Ctrl-C."""
     seen: dict[str, float] = {}
-    count = 0
-    while rounds is None or count < rounds:
+    while True:
         current = snapshot(project)
         if current != seen:
             seen = current
             print(once(project, out_dir, options), flush=True)
-            count += 1
         else:
             time.sleep(interval)
-    return 0
 
 
 __all__ = ["watch", "once", "snapshot"]

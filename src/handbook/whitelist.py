@@ -6,15 +6,13 @@ renders in the PDF and in the Anki deck.
 
 from __future__ import annotations
 
-# Commands allowed in running text, with the number of mandatory arguments.
-TEXT_COMMANDS: dict[str, int] = {
-    "emph": 1,
-    "textbf": 1,
-    "texttt": 1,
-    "qref": 1,  # a link to another question, by id
-    "cite": 1,  # a reference key declared in some chapter's `references`
-    "item": 0,
-}
+# Commands allowed in running text (their arguments are pylatexenc's to parse).
+TEXT_COMMANDS: frozenset[str] = frozenset({
+    "emph", "textbf", "texttt",
+    "qref",  # a link to another question, by id
+    "cite",  # a reference key declared in some chapter's `references`
+    "item",
+})
 
 # Environments allowed in running text.
 TEXT_ENVIRONMENTS: frozenset[str] = frozenset({"itemize", "enumerate"})
