@@ -35,6 +35,10 @@ def frac(f: Fraction) -> str:
     return f"{f.numerator}/{f.denominator}"
 
 
+def vec_str(v) -> str:
+    return "(" + ",".join(f"{x:g}" for x in v) + ")"
+
+
 def pct(x: float) -> str:
     """A whole-number percentage as the text prints it."""
     return f"{round(100 * x)}%"
@@ -102,10 +106,14 @@ def test_bayes_odds_form():
     prior_odds = Fraction(1, 1) * PREVALENCE / (1 - PREVALENCE)
     lr = SENSITIVITY / FPR
     post_odds = prior_odds * lr
-    near = "\\times 19"
-    assert states(qid, f"1/{round(1 / prior_odds)}", near=near)
+    near = "\\frac{P(D)}{P(\\neg D)}"
+    assert f"\\frac{{1}}{{{round(1 / prior_odds)}}}\\times {fmt(lr, 1)} = {fmt(post_odds, 1)}" in field(qid, "answer")
     assert states(qid, fmt(lr, 1), near=near)
     assert states(qid, fmt(post_odds, 1), near=near)
+    near = "With prevalence 1%"
+    for value in (PREVALENCE, SENSITIVITY, FPR):
+        assert states(qid, pct(value), near=near, fields=("short_answer",))
+    assert f"$(1/{round(1 / prior_odds)})\\times {fmt(lr, 1)}" in field(qid, "short_answer")
     odds = Fraction(post_odds).limit_denominator(100)
     assert states(qid, f"{odds.numerator}:{odds.denominator}", near="odds of")
     assert states(qid, frac(odds / (1 + odds)), near="odds of")
@@ -125,8 +133,12 @@ def test_bayes_other_prevalence_and_repeat_test():
     assert states(qid, fmt(100 * p, 1), near="used where prevalence is")
     assert states(qid, fmt(100 * p, 1), near="moves the answer from")
     assert states(qid, fmt(100 * ppv(PREVALENCE), 1), near="moves the answer from")
+    assert states(qid, f"prevalence is {pct(high)}", near="moves the answer from")
+    assert states(qid, f"population's {pct(PREVALENCE)}", near="moves the answer from")
+    assert states(qid, f"the {pct(SENSITIVITY)} and {pct(FPR)}", near="moves the answer from")
     odds2 = PREVALENCE / (1 - PREVALENCE) * (SENSITIVITY / FPR) ** 2
     near = "A second positive multiplies"
+    assert states(qid, f"by {fmt(SENSITIVITY / FPR, 1)} again", near=near)
     assert states(qid, fmt(odds2, 2), near=near)
     assert states(qid, fmt(100 * odds2 / (1 + odds2), 1), near=near)
     assert states(qid, fmt(100 * odds2 / (1 + odds2), 1), near="correlated errors", fields=("mistakes",))
@@ -160,6 +172,7 @@ def test_bayes_beta_binomial_blend():
     assert w == Fraction(2, 3) and "two thirds of the weight" in field(qid, "answer")
     k, n = 300, 1000
     near = "successes in 1000 trials"
+    assert states(qid, f"With {k} successes in {n} trials", near=near)
     assert states(qid, f"{a + k}/{a + b + n}", near=near)
     assert states(qid, fmt((a + k) / (a + b + n), 3), near=near)
     assert states(qid, fmt((a + b) / (a + b + n), 2), near=near)
@@ -188,13 +201,15 @@ def test_density_values():
     qid = "density-vs-probability"
     width = 0.5
     height = stats.uniform(0, width).pdf(width / 2)
-    assert states(qid, fmt(height, 0), near="Uniform(0, 0.5) has density")
+    assert states(qid, fmt(height, 0), near="Uniform(0, 0.5) has density", fields=("answer",))
+    assert states(qid, f"Uniform(0, {width}) has density", near="on its support", fields=("answer",))
     assert states(qid, fmt(height, 0), near="Uniform(0, 0.5) has density", fields=("short_answer",))
     sd = 0.1
     peak = stats.norm(0, sd).pdf(0)
     near = "standard deviation 0.1 peaks"
     assert states(qid, fmt(peak, 2), near=near)
     assert states(qid, fmt(sd, 1), near=near)
+    assert f"$1/({sd}\\sqrt{{2\\pi}})" in field(qid, "answer")
     assert stats.beta(0.5, 0.5).pdf(1e-12) > 1e5 and "Beta}(0.5, 0.5)$ is unbounded" in field(qid, "answer")
 
 
@@ -291,6 +306,15 @@ def test_mixture_total_variance():
     within = w @ var
     between = w @ (mu - mean) ** 2
     ex2 = w @ (var + mu**2)
+    near = "Worked example: a mixture"
+    for k in range(2):
+        assert states(qid, f"With probability {w[k]}" if k == 0 else f"with probability {w[k]}", near=near)
+        assert states(qid, f"\\mathcal{{N}}({mu[k]:g},{var[k]:g})", near=near)
+    answer = field(qid, "answer")
+    assert f"{w[0]}\\cdot {mu[0]:g} + {w[1]}\\cdot {mu[1]:g} = {fmt(mean, 1)}" in answer
+    assert f"{w[0]}\\cdot {var[0]:g} + {w[1]}\\cdot {var[1]:g} = {fmt(within, 1)}" in answer
+    assert f"{w[0]}\\cdot {w[1]}\\cdot {mu[1] - mu[0]:g}^2 = {fmt(between, 2)}" in answer
+    assert f"equal to {mu[0]:g} or {mu[1]:g} with probabilities {w[0]} and {w[1]}" in answer
     assert states(qid, fmt(mean, 1), near="\\mathbb{E}[X] = 0.3")
     assert states(qid, fmt(within, 1), near="within-component term")
     assert states(qid, fmt(between, 2), near="within-component term")
@@ -318,6 +342,8 @@ def test_compound_poisson():
     assert states(qid, f"mean {mean}", near=near)
     assert states(qid, f"variance {var}", near=near)
     assert states(qid, f"of {lam * s2}", near=near)
+    assert states(qid, f"count of {lam} items", near=near)
+    assert f"$\\lambda = {lam}$, $\\mu = {mu}$, $\\sigma^2 = {s2}$" in field(qid, "answer")
     assert var / (lam * s2) == 5 and "five times the variance" in field(qid, "answer")
 
 
@@ -328,6 +354,7 @@ def test_coin_mle_map_posterior_mean():
     qid = "mle-map-bayes"
     k, n = 3, 3
     a, b = 2 + k, 2 + n - k
+    assert f"heads {k} times in {n} tosses" in field(qid, "answer")
     near = "declares tails impossible"
     assert states(qid, f"{k}/{n}", near=near)
     assert states(qid, fmt(k / n, 0), near=near)
@@ -363,17 +390,25 @@ def test_ridge_and_lasso_as_map():
     assert np.allclose(grad, 0, atol=1e-10)
     assert "\\lambda = \\sigma^2/\\tau^2" in field(qid, "answer")
     assert "\\lambda=\\sigma^2/\\tau^2" in field(qid, "short_answer")
-    # lasso: the minimiser of ||r||^2 + (2 sigma^2 / b)||w||_1 is the mode of the Laplace posterior
+    # lasso: 2 sigma^2 times the negative log posterior (Gaussian likelihood, Laplace prior, from
+    # scipy's densities) differs from ||r||^2 + (2 sigma^2 / b)||w||_1 only by a constant
     def nlp(w):
-        return np.sum((y - X @ w) ** 2) / (2 * sigma**2) + np.abs(w).sum() / b
+        return -(stats.norm(X @ w, sigma).logpdf(y).sum() + stats.laplace(scale=b).logpdf(w).sum())
 
     def objective(w):
         return np.sum((y - X @ w) ** 2) + (2 * sigma**2 / b) * np.abs(w).sum()
 
-    for _ in range(5):
-        w1, w2 = rng.normal(size=d), rng.normal(size=d)
-        assert (objective(w1) < objective(w2)) == (nlp(w1) < nlp(w2))
+    w1, w2 = rng.normal(size=d), rng.normal(size=d)
+    assert 2 * sigma**2 * (nlp(w1) - nlp(w2)) == pytest.approx(objective(w1) - objective(w2))
     assert "(2\\sigma^2/b)" in field(qid, "answer")
+    # ridge likewise, with lambda = sigma^2 / tau^2
+    def nlp_ridge(w):
+        return -(stats.norm(X @ w, sigma).logpdf(y).sum() + stats.norm(0, tau).logpdf(w).sum())
+
+    def ridge_objective(w):
+        return np.sum((y - X @ w) ** 2) + lam * np.sum(w**2)
+
+    assert 2 * sigma**2 * (nlp_ridge(w1) - nlp_ridge(w2)) == pytest.approx(ridge_objective(w1) - ridge_objective(w2))
 
 
 # --------------------------------------------------------------------------- beta-binomial-conjugacy
@@ -393,6 +428,7 @@ def test_ad_click_example():
     qid = "beta-binomial-conjugacy"
     a, b, k, n = 2, 98, 5, 100
     near = "Past ads have click rates"
+    assert states(qid, f"\\mathrm{{Beta}}({a},{b})", near=near)
     assert states(qid, pct(a / (a + b)), near=near)
     assert states(qid, str(a + b), near=near)
     near = "A new ad gets"
@@ -494,6 +530,8 @@ def test_two_children():
     likes = [Fraction(f.count("B"), 2) for f in itertools.product("BG", repeat=2)]
     assert "likelihood of this is 1 under BB, 1/2 under BG and GB, 0 under GG" in field(qid, "answer")
     assert likes == [1, Fraction(1, 2), Fraction(1, 2), 0]
+    terms = [Fraction(1, 4) * lk for lk in likes if lk]
+    assert f"\\frac{{{frac(terms[0])}}}{{{' + '.join(frac(t) for t in terms)}}} = {frac(met)}" in field(qid, "answer")
     # a parent volunteers "one is a boy", naming a sex at random when there is one of each
     volunteered = two_children(lambda f: Fraction(f.count("B"), 2))
     assert states(qid, frac(volunteered), near="a parent volunteers")
@@ -608,7 +646,9 @@ def test_naive_bayes_double_counting():
     assert states(qid, fmt(odds / (1 + odds), 1), near=near)
     odds2 = odds * lr
     near = "Add an exact copy"
-    assert states(qid, f"{odds2:.0f}", near=near)
+    assert states(qid, f"multiplies by {lr} again", near=near)
+    assert states(qid, f"odds {odds2:.0f}", near=near)
+    assert states(qid, f"likelihood ratio {lr} gives odds {odds:.0f}", near="A word with likelihood ratio")
     assert states(qid, f"{odds2:.0f}/{odds2 + 1:.0f}", near=near)
     assert states(qid, fmt(odds2 / (1 + odds2), 3), near=near)
 
@@ -634,6 +674,8 @@ def test_explaining_away():
     assert states(qid, fmt(p_e, 2), near="Then $P(E) = 1 - 0.9")
     p_a_e = sum(v for (a, b), v in joint.items() if a) / p_e
     near = "P(A\\mid E) = \\frac"
+    assert f"\\frac{{{fmt(pa, 1)}}}{{{fmt(p_e, 2)}}}" in field(qid, "answer")
+    assert states(qid, f"P(A) = {fmt(pa, 1)}", near=near)
     assert states(qid, fmt(p_a_e, 3), near=near)
     p_a_eb = joint[1, 1] / (joint[1, 1] + joint[0, 1])
     assert states(qid, fmt(p_a_eb, 1), near=near)
@@ -679,7 +721,12 @@ def test_blr_worked_example():
     assert f"\\mathcal{{N}}({frac(post[0])}, {frac(post[1])})" in field(qid, "answer")
     ridge = (x @ y) / (x @ x + sigma2 / tau2)
     assert ridge == pytest.approx(m)
+    near = "One feature, no intercept"
+    assert states(qid, vec_str(x), near=near) and states(qid, vec_str(y), near=near)
     near = "At $x_* = 4$"
+    assert states(qid, f"1 + {16}/{round(1 / S)}", near=near)
+    assert states(qid, f"1 + {100}/{round(1 / S)}", near=near)
+    assert states(qid, "x_* = 10", near=near)
     assert states(qid, fmt(4 * m, 2), near=near)
     assert states(qid, fmt(sigma2 + 16 * S, 2), near=near)
     assert states(qid, fmt(sigma2 + 100 * S, 2), near=near)
@@ -833,6 +880,8 @@ def test_scoring_rule_example():
         return p * (1 - r) + (1 - p) * r
 
     near = "Honest log loss"
+    assert states(qid, f"-{p}\\ln {p} - {1 - p:.1f}\\ln {1 - p:.1f}", near=near)
+    assert states(qid, f"The truth is $p = {p}$", near="The truth is")
     assert states(qid, fmt(log_loss(p), 3), near=near)
     assert states(qid, fmt(log_loss(q), 3), near="reporting 0.9 costs")
     kl = p * math.log(p / q) + (1 - p) * math.log((1 - p) / (1 - q))
