@@ -75,6 +75,9 @@ def test_chain_rule_worked_example():
         h = np.maximum(W @ xv, 0)
         return 0.5 * h @ h
 
+    rows = "\\\\".join("&".join(f"{v:g}" for v in row) for row in W)
+    assert f"W=\\begin{{bmatrix}}{rows}\\end{{bmatrix}}" in field(qid, "answer")
+    assert "x=\\begin{bmatrix}" + "\\\\".join(f"{v:g}" for v in x) + "\\end{bmatrix}" in field(qid, "answer")
     z = W @ x
     h = np.maximum(z, 0)
     near = "$L=3"
@@ -187,6 +190,7 @@ def test_logsumexp_stability():
     assert states(qid, vec(p, sep=",").replace("0.09)", "0.090)"), near=near)
     assert states(qid, fmt(lse, 3), near=near)
     assert states(qid, vec(z - z.max()), near="the shifted logits are")
+    assert states(qid, f"m={z.max():g}", near="the shifted logits are")
 
 
 def test_soft_targets_and_temperature():
@@ -208,6 +212,7 @@ def test_sigmoid_versus_squared_error_gradient():
     qid = "softmax-cross-entropy-gradient"
     z, y = -5.0, 1.0
     s = 1 / (1 + np.exp(-z))
+    assert f"At $z={z:g}$ with $y={y:g}$" in field(qid, "answer")
 
     def half_squared(zz):
         return 0.5 * (1 / (1 + np.exp(-zz)) - y) ** 2
@@ -489,6 +494,8 @@ def test_quadratic_form_gradient():
     qid = "matrix-calculus-identities"
     A = np.array([[1.0, 2.0], [0.0, 3.0]])
     x = np.array([1.0, 1.0])
+    rows = "\\\\".join("&".join(f"{v:g}" for v in row) for row in A)
+    assert f"A=\\begin{{bmatrix}}{rows}\\end{{bmatrix}}" in field(qid, "answer")
     grad = numeric_grad(lambda v: v @ A @ v, x)
     near = "Then $x^\\top Ax="
     assert states(qid, fmt(x @ A @ x, 0), near=near)
@@ -669,6 +676,9 @@ def ridge_solution(lam: float) -> np.ndarray:
 def test_ridge_hypergradient():
     qid = "implicit-differentiation"
     lam = 1.0
+    assert states(qid, f"X^\\top X=\\operatorname{{diag}}({XTX[0]:g},{XTX[1]:g})", near="a ridge hypergradient")
+    assert states(qid, f"X^\\top y=({XTY[0]:g},{XTY[1]:g})", near="a ridge hypergradient")
+    assert states(qid, f"\\lambda={lam:g}", near="a ridge hypergradient")
     H = np.diag(XTX + lam)
     w = np.linalg.solve(H, XTY)
     near = "$H=\\operatorname{diag}"
