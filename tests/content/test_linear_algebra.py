@@ -857,6 +857,19 @@ def test_estimated_mahalanobis_is_not_chi_square():
     assert stats.kstest(scaled, stats.beta(p / 2, (n - p - 1) / 2).cdf).pvalue > 0.001
     assert stats.kstest(np.array(d2), stats.chi2(p).cdf).pvalue < 1e-6
     assert "scaled Beta distribution" in field(qid, "answer") and "Hotelling's $T^2$" in field(qid, "answer")
+    # a new point: (n+1)p(n-1)/(n(n-p)) F(p, n-p), checked by simulation; its tail is far above chi^2_p
+    new = []
+    for _ in range(4000):
+        x = rng.standard_normal((n + 1, p))
+        fit = x[:n] - x[:n].mean(axis=0)
+        s = fit.T @ fit / (n - 1)
+        d = x[n] - x[:n].mean(axis=0)
+        new.append(d @ np.linalg.solve(s, d))
+    scale = (n + 1) * p * (n - 1) / (n * (n - p))
+    assert stats.kstest(np.array(new) / scale, stats.f(p, n - p).cdf).pvalue > 0.001
+    t = stats.chi2(p).ppf(0.99)
+    assert stats.f(p, n - p).sf(t / scale) > 5 * stats.chi2(p).sf(t)
+    assert "much heavier than that of $\\chi^2_p$" in field(qid, "answer")
 
 
 # ---------------------------------------------------------------- figure captions
