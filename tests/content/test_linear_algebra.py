@@ -26,6 +26,12 @@ def num(x: float) -> str:
     return f"{round(x)}"
 
 
+def pmatrix(a) -> str:
+    """A matrix as the text typesets it."""
+    rows = "\\\\".join("&".join(f"{v:g}" for v in row) for row in np.asarray(a, dtype=float))
+    return f"\\begin{{pmatrix}}{rows}\\end{{pmatrix}}"
+
+
 def power10(x: float) -> str:
     return f"10^{{{round(math.log10(x))}}}"
 
@@ -70,6 +76,8 @@ def test_seed_prompt_word_for_word():
 def test_eigen_example():
     qid = "eigendecomposition-trace-det"
     a = np.array([[4.0, 1.0], [2.0, 3.0]])
+    assert f"$A = {pmatrix(a)}$ has trace" in field(qid, "answer")
+    assert f"${pmatrix(a)}$ has eigenvalues" in field(qid, "short_answer")
     lam = np.sort(np.linalg.eigvals(a).real)[::-1]
     near = "has trace"
     assert states(qid, num(np.trace(a)), near=near)
@@ -147,13 +155,15 @@ def test_pseudoinverse_example():
     qid = "rank-nullspace-pseudoinverse"
     a = np.array([[1.0, 1.0], [2.0, 2.0]])
     b = np.array([1.0, 3.0])
+    assert f"$A = {pmatrix(a)}$, $b = ({b[0]:g},{b[1]:g})$" in field(qid, "answer")
     assert states(qid, num(np.linalg.matrix_rank(a)), near="so the rank is")
     u, s, vt = np.linalg.svd(a)
     assert "\\sigma = \\sqrt{10}" in field(qid, "answer") and s[0] ** 2 == pytest.approx(10)
     pinv = np.linalg.pinv(a)
     x = pinv @ b
     near = "The single singular triple"
-    assert states(qid, fmt(x[0], 1), near=near) and states(qid, fmt(x[1], 1), near=near)
+    assert f"A^+b = ({fmt(x[0], 1)},\\ {fmt(x[1], 1)})" in field(qid, "answer")
+    assert f"\\frac{{1}}{{{num(1 / pinv[0, 0])}}}{pmatrix(pinv / pinv[0, 0])}" in field(qid, "answer")
     assert states(qid, num(1 / pinv[0, 0]), near=near)
     fitted = a @ x
     resid = np.sum((fitted - b) ** 2)
@@ -165,7 +175,9 @@ def test_pseudoinverse_example():
         xc = x + c * np.array([1, -1])
         assert np.isclose(np.sum((a @ xc - b) ** 2), resid)
         assert np.linalg.norm(xc) > np.linalg.norm(x)
-    assert states(qid, fmt(x[0], 1), near="has the same residual")
+    assert f"Every $x = ({fmt(x[0], 1)}, {fmt(x[1], 1)}) + c" in field(qid, "answer")
+    proj = fitted / np.array([1.0, 2.0])
+    assert np.allclose(proj, proj[0]) and f"\\tfrac{num(5 * proj[0])}{5}(1,2)" in field(qid, "answer")
 
 
 def test_pseudoinverse_solves_consistent_systems_exactly():
@@ -196,6 +208,7 @@ def test_gradient_descent_finds_min_norm():
 def test_nonnormal_singular_values():
     qid = "svd-eig-pca"
     a = np.array([[1.0, 100.0], [0.0, 1.0]])
+    assert f"${pmatrix(a)}$ has both eigenvalues" in field(qid, "answer")
     s = np.linalg.svd(a, compute_uv=False)
     near = "has both eigenvalues equal to"
     assert states(qid, num(np.linalg.eigvals(a)[0].real), near=near)
@@ -208,7 +221,9 @@ def test_pca_example():
     qid = "svd-eig-pca"
     x = np.array([[2.0, 2.0], [-2.0, -2.0], [1.0, -1.0], [-1.0, 1.0]])
     gram = x.T @ x
-    assert f"\\begin{{pmatrix}}{num(gram[0, 0])}&{num(gram[0, 1])}\\\\" in field(qid, "answer")
+    assert f"X^\\top X = {pmatrix(gram)}" in field(qid, "answer")
+    points = ", ".join(f"$({p[0]:g},{p[1]:g})$" for p in x)
+    assert f"Four centred points {points} give" in field(qid, "answer")
     lam = np.linalg.eigvalsh(gram)[::-1]
     near = "with eigenvalues"
     assert states(qid, num(lam[0]), near=near) and states(qid, num(lam[1]), near=near)
@@ -253,6 +268,7 @@ def test_eckart_young_example():
     qid = "eckart-young"
     s = np.array([10.0, 5.0, 2.0, 1.0])
     total = np.sum(s**2)
+    assert states(qid, f"{s[0]:g}, {s[1]:g}, {s[2]:g} and {s[3]:g}", near="Let $A$ have singular values")
     assert states(qid, num(total), near="Let $A$ have singular values")
     near = "The best rank-1 approximation"
     assert states(qid, num(s[1]), near=near)
@@ -266,6 +282,7 @@ def test_eckart_young_example():
     assert states(qid, fmt(100 * np.sum(s[:2] ** 2) / total, 1), near=near)
     m, n, k = 1000, 1000, 50
     near = "Storage:"
+    assert states(qid, f"{m}\\times{n}", near=near) and states(qid, f"k = {k}", near=near)
     assert states(qid, f"{k * (m + n):,}", near=near)
     assert states(qid, f"{m * n:,}", near=near)
     assert states(qid, num(100 * k * (m + n) / (m * n)), near=near)
@@ -322,7 +339,8 @@ def test_norms_example():
     qid = "matrix-norms-lipschitz"
     a = np.array([[3.0, 0.0], [4.0, 5.0]])
     ata = a.T @ a
-    assert f"\\begin{{pmatrix}}{num(ata[0, 0])}&{num(ata[0, 1])}\\\\" in field(qid, "answer")
+    assert f"$A = {pmatrix(a)}$ gives $A^\\top A = {pmatrix(ata)}$" in field(qid, "answer")
+    assert "\\sqrt{" + "+".join(f"{v:g}" for v in (a**2).ravel() if v) + "}" in field(qid, "answer")
     lam = np.linalg.eigvalsh(ata)[::-1]
     s = np.linalg.svd(a, compute_uv=False)
     near = "gives $A^\\top A"
@@ -383,6 +401,9 @@ def test_roundoff_rules_of_thumb():
     assert states(qid, fmt(u * 1e16, 1) + "\\times10^{-16}", near="unit round-off")
     kappa = 1e5
     near = "the rule of thumb puts"
+    assert states(qid, f"\\kappa(X) = 10^{round(math.log10(kappa))}", near="\\textbf{Worked example.} With")
+    assert states(qid, f"10^{round(math.log10(kappa))}\\times{fmt(u * 1e16, 1)}", near=near)
+    assert states(qid, f"10^{{{round(2 * math.log10(kappa))}}}\\times {fmt(u * 1e16, 1)}", near=near)
     assert states(qid, power10(kappa * u), near=near)
     assert states(qid, power10(kappa**2 * u), near=near)
     # the determinant is no guide to conditioning
@@ -477,6 +498,7 @@ def test_mp_edges_and_condition_numbers():
     assert states(qid, fmt((hi + 0.1) / (lo + 0.1), 1), near=near)
     assert states(qid, fmt((hi + 1) / (lo + 1), 1), near=near)
     rho, mu = 0.5, 1.0
+    assert states(qid, f"$\\rho = {rho}$ ($\\mu = {mu:g}$)", near="Ledoit-Wolf with")
     lw_lo, lw_hi = (1 - rho) * lo + rho * mu, (1 - rho) * hi + rho * mu
     near = "Ledoit-Wolf with $\\rho"
     assert states(qid, fmt(lw_lo, 3), near=near) and states(qid, fmt(lw_hi, 3), near=near)
@@ -573,7 +595,9 @@ def test_ridge_shrinkage_factor():
 def test_cholesky_example():
     qid = "psd-cholesky"
     a = np.array([[4.0, 2.0], [2.0, 3.0]])
+    assert f"$A = {pmatrix(a)}$" in field(qid, "answer")
     el = np.linalg.cholesky(a)
+    assert f"$L_{{11}} = {el[0, 0]:g}$, $L_{{21}} = {a[1, 0]:g}/{el[0, 0]:g} = {el[1, 0]:g}$" in field(qid, "answer")
     det = np.prod(np.diag(el)) ** 2
     near = "Then $\\det A"
     assert states(qid, num(det), near=near)
@@ -627,6 +651,7 @@ def test_power_and_lanczos_iteration_counts():
     assert states(qid, f"{k_power // 1000}{{,}}{k_power % 1000:03d}", near=near)
     rho = (lam1 - lam2) / (lam2 - lamn)
     near = "For Lanczos"
+    assert states(qid, f"\\rho = {fmt(lam1 - lam2, 2)}/{fmt(lam2 - lamn, 2)}", near=near)
     assert states(qid, fmt(rho, 4), near=near)
     assert states(qid, fmt(1 + 2 * rho, 4), near=near)
     assert states(qid, f"10^{{{round(-math.log10(factor) / 2)}}}", near=near)
@@ -735,7 +760,8 @@ def test_spiked_example():
     n, p, sigma2 = 1000, 250, 1.0
     gamma = p / n
     edge, threshold = (1 + math.sqrt(gamma)) ** 2, math.sqrt(gamma)
-    near = "\\textbf{Worked example.} $n = 1000$"
+    near = "($\\gamma = 0.25$)"
+    assert states(qid, f"$n = {n}$, $p = {p}$", near=near)
     assert states(qid, fmt(gamma, 2), near=near)
     near = "The bulk edge is"
     assert states(qid, fmt(edge, 2), near=near) and states(qid, fmt(threshold, 1), near=near)
@@ -746,7 +772,8 @@ def test_spiked_example():
     assert states(qid, fmt(1 + ell, 0), near=near)
     assert states(qid, fmt(top, 1), near=near)
     assert states(qid, num(100 * (top / (1 + ell) - 1)), near=near)
-    assert states(qid, fmt(1 - gamma / ell**2, 2), near=near) and states(qid, fmt(1 + gamma / ell, 2), near=near)
+    assert states(qid, f"{fmt(1 - gamma / ell**2, 2)}/{fmt(1 + gamma / ell, 2)}", near=near)
+    assert states(qid, f"{fmt(1 + ell, 0)}\\times{fmt(1 + gamma / ell, 2)}", near=near)
     assert states(qid, fmt(cos2, 1), near=near)
     assert states(qid, num(math.degrees(math.acos(math.sqrt(cos2)))), near=near)
     weak = 0.4
@@ -786,6 +813,7 @@ def test_spiked_model_in_simulation():
 def test_mahalanobis_example():
     qid = "whitening-mahalanobis"
     sigma = np.array([[1.0, 0.8], [0.8, 1.0]])
+    assert f"$\\Sigma = {pmatrix(sigma)}$" in field(qid, "answer")
     lam = np.linalg.eigvalsh(sigma)
     near = "has eigenvalue"
     assert states(qid, fmt(lam[1], 1), near=near) and states(qid, fmt(lam[0], 1), near=near)
