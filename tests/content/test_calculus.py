@@ -147,7 +147,7 @@ def test_softmax_worked_example():
     assert states(qid, fmt(e.sum(), 3), near=near)
     assert states(qid, vec(p), near=near)
     assert states(qid, fmt(loss, 3), near=near)
-    assert states(qid, fmt(p[0], 3), near=near)
+    assert states(qid, f"L=-\\ln {fmt(p[0], 3)}", near=near)
 
     def ce(zz):
         return np.log(np.exp(zz).sum()) - y @ zz
@@ -521,6 +521,7 @@ def test_logdet_gradient():
     assert states(qid, fmt(bump, 3), near=near)
     assert states(qid, fmt(np.linalg.det(Xp), 3), near=near)
     assert states(qid, fmt(np.log(np.linalg.det(Xp) / det), 5), near=near)
+    assert states(qid, f"\\ln({fmt(np.linalg.det(Xp), 3)}/{det:g})", near=near)
     assert f"{bump}\\cdot\\tfrac{round(3 * inv[0, 0])}{round(det)}" in field(qid, "answer")
 
 

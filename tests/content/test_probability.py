@@ -343,6 +343,7 @@ def test_compound_poisson():
     assert states(qid, f"variance {var}", near=near)
     assert states(qid, f"of {lam * s2}", near=near)
     assert states(qid, f"count of {lam} items", near=near)
+    assert states(qid, f"variance of {lam * s2} that", near=near)
     assert f"$\\lambda = {lam}$, $\\mu = {mu}$, $\\sigma^2 = {s2}$" in field(qid, "answer")
     assert var / (lam * s2) == 5 and "five times the variance" in field(qid, "answer")
 
@@ -882,6 +883,7 @@ def test_scoring_rule_example():
     near = "Honest log loss"
     assert states(qid, f"-{p}\\ln {p} - {1 - p:.1f}\\ln {1 - p:.1f}", near=near)
     assert states(qid, f"The truth is $p = {p}$", near="The truth is")
+    assert states(qid, f"$\\hat p = {p}$, about {pct(p)}", near="among all cases where it says")
     assert states(qid, fmt(log_loss(p), 3), near=near)
     assert states(qid, fmt(log_loss(q), 3), near="reporting 0.9 costs")
     kl = p * math.log(p / q) + (1 - p) * math.log((1 - p) / (1 - q))
