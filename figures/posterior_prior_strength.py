@@ -18,7 +18,7 @@ PRIORS = (
 # A dogmatic prior, uniform on [0, CAP], which puts no mass on the truth.
 CAP = 0.5
 
-CAPTION = r"""Beta-Binomial inference for a success probability with true value $\theta = 0.7$ (thin vertical line), using the first $n$ of one simulated run of 1000 Bernoulli trials; the dash-dotted line marks the MLE $k/n$. Priors: the weak $\mathrm{Beta}(1,1)$, and two worth $a+b = 20$ pseudo-observations, the right $\mathrm{Beta}(14,6)$ centred on the truth and the wrong $\mathrm{Beta}(4,16)$ centred on 0.2. The density panels show the priors and the posteriors after $n = 10$, 100 and 1000 trials. The prior's weight in the posterior mean, $w = (a+b)/(a+b+n)$, falls for the strong priors from 0.67 at $n=10$ to 0.17 at $n=100$ and 0.02 at $n=1000$, where all three posteriors agree. The posterior-mean panel adds a prior uniform on $[0, 0.5]$, which gives the truth no mass and never recovers."""
+CAPTION = r"""Beta-Binomial inference for a success probability with true value $\theta = 0.7$ (thin solid line), using the first $n$ of one simulated run of 1000 Bernoulli trials; the dash-dotted line marks the MLE $k/n$. Priors: the weak $\mathrm{Beta}(1,1)$, and two worth $a+b = 20$ pseudo-observations, the right $\mathrm{Beta}(14,6)$ centred on the truth and the wrong $\mathrm{Beta}(4,16)$ centred on 0.2. The density panels show the priors and the posteriors after $n = 10$, 100 and 1000 trials. The prior's weight in the posterior mean, $w = (a+b)/(a+b+n)$, falls for the strong priors from 0.67 at $n=10$ to 0.17 at $n=100$ and 0.02 at $n=1000$, where all three posteriors agree. The posterior-mean panel adds a prior uniform on $[0, 0.5]$, which gives the truth no mass and never recovers."""
 
 
 def data(n_max: int = N_MAX) -> np.ndarray:
