@@ -42,6 +42,10 @@ def test_descent_lemma_example():
     assert abs(L - 2) < 1e-6
     x0 = 2.0
     x1 = x0 - df(x0) / L
+    text = field(qid, "answer")
+    assert f"$f''(x)=1-\\sin x\\in[0,{L:.0f}]$, so $L={L:.0f}$ and the step is $1/L={1 / L:g}$" in text
+    assert f"From $x_0={x0:g}$" in text and f"$f'(x_0)={x0:g}+\\cos{x0:g}=" in text
+    assert f"${fmt(df(x0), 3)}^2/{2 * L:.0f}=" in text
     assert states(qid, fmt(1 / L, 1), near="the step is $1/L=")
     assert states(qid, fmt(f(x0), 3), near="$f(x_0)=")
     assert states(qid, fmt(df(x0), 3), near="$f'(x_0)=")
@@ -58,6 +62,7 @@ def test_descent_lemma_example():
     assert states(qid, fmt(gap, 3), near="$K=100$")
     assert states(qid, fmt(2 * L * gap / 100, 3), near="$K=100$")
     assert states(qid, "100", near="$K=100$")
+    assert f"{2 * L:.0f}\\times{fmt(gap, 3)}/100=" in field(qid, "answer")
 
 
 def test_descent_lemma_step_bound_tight():
@@ -92,6 +97,10 @@ def test_score_reparam_variances():
         assert states(qid, f"{v:.0f}", near="per sample")
     for v in (score, base, reparam):
         assert states(qid, f"{v / 0.1**2:.0f}", near="samples respectively")
+    e = stats.norm.moment
+    assert (f"$\\mathbb{{E}}[\\varepsilon^2]={e(2):.0f}$, $\\mathbb{{E}}[\\varepsilon^4]={e(4):.0f}$ and "
+            f"$\\mathbb{{E}}[\\varepsilon^6]={e(6):.0f}$") in field(qid, "answer")
+    assert "down to 0.1 (variance 0.01)" in field(qid, "answer") and "At $\\mu=1$ that is" in field(qid, "answer")
     assert states(qid, "0.01", near="samples respectively")
     # Monte Carlo: the estimators simulate the real thing and are unbiased
     rng = np.random.default_rng(1)
@@ -129,6 +138,7 @@ def test_gumbel_example():
     p = np.array([0.5, 0.3, 0.2])
     g = np.array([0.1, 1.2, -0.3])
     a = np.log(p) + g
+    assert "Take $p=(0.5,0.3,0.2)$ and Gumbel draws $g=(0.1,1.2,-0.3)$" in field(qid, "answer")
     assert "(-0.593,-0.004,-1.909)" in field(qid, "answer")
     assert [fmt(v, 3) for v in a] == ["-0.593", "-0.004", "-1.909"]
     assert np.argmax(a) == 1 and states(qid, "second class", near="so the sample is")
@@ -162,6 +172,10 @@ def test_straight_through_bias():
     qid = "gradients-through-discrete"
     t, p = 0.6, 0.8
     f = lambda b: (b - t) ** 2
+    text = field(qid, "answer")
+    assert f"loss $f(b)=(b-{t:g})^2$, so $\\mathbb{{E}}[f]={f(1):.2f}p+{f(0):.2f}(1-p)$" in text
+    assert f"$f(1)-f(0)={f(1) - f(0):.1f}$" in text and f"with expected loss {f(1):.2f}" in text
+    assert f"$f'(b)=2(b-{t:g})$, whose mean is $2(p-{t:g})$" in text
     assert states(qid, fmt(f(1), 2), near="$\\mathbb{E}[f]=")
     assert states(qid, fmt(f(0), 2), near="$\\mathbb{E}[f]=")
     true_grad = f(1) - f(0)
@@ -196,6 +210,9 @@ def test_bptt_example():
         return 0.5 * h**2, h
 
     L, h3 = loss(w)
+    text = field(qid, "answer")
+    assert "with $h_0=0$, inputs $x=(1,0,0)$, $w=0.5$ and a single loss $L=\\tfrac12h_3^2$" in text
+    assert f"$h_2+wh_1+w^2h_0={0.5:g}+{w * 1.0:g}+0=1$" in text
     grad = (loss(w + 1e-6)[0] - loss(w - 1e-6)[0]) / 2e-6
     assert "$h=(1,0.5,0.25)$" in field(qid, "answer")
     assert states(qid, fmt(grad, 2), near="$dL/dw=")
@@ -207,6 +224,9 @@ def test_bptt_example():
 def test_bptt_lags_and_memory():
     qid = "bptt-truncation"
     assert states(qid, fmt(0.9**50, 5), near="after 50 steps")
+    text = field(qid, "answer")
+    assert "with $w=0.9$ it is" in text and "with $w=1.1$ it is" in text and "with $w=0.9$ and similar" in text
+    assert "storing one 1024-unit hidden state in float32 for a batch of 32 over 1000 steps" in text
     assert states(qid, fmt(1.1**50, 1), near="after 50 steps")
     assert states(qid, fmt(0.9**20, 3), near="truncating at $k=20$")
     # geometric tail fraction beyond lag 20
@@ -220,6 +240,10 @@ def test_bptt_lags_and_memory():
 
 # flows -----------------------------------------------------------------------
 
+def logpz_check(z):
+    return float(stats.multivariate_normal(np.zeros(2), np.eye(2)).logpdf(z))
+
+
 def test_flow_coupling_example():
     qid = "flow-jacobian-determinant"
     x = np.array([1.0, 2.0])
@@ -228,6 +252,11 @@ def test_flow_coupling_example():
         return np.array([v[0], v[1] * np.exp(0.5 * v[0]) + v[0]])
 
     z = f(x)
+    text = field(qid, "answer")
+    assert "take $s(x_1)=0.5x_1$ and $t(x_1)=x_1$" in text and f"At $x=(1,2)$: $z_1={z[0]:g}$" in text
+    assert f"$\\log p_z(z)=-\\log(2\\pi)-\\tfrac12(1+{fmt(z[1], 3)}^2)=" in text
+    assert f"=-{fmt(-logpz_check(z), 3)}+0.5=" in text
+    assert f"$x_2=({fmt(z[1], 3)}-1)e^{{-0.5}}=" in text
     J = np.column_stack([(f(x + h) - f(x - h)) / 2e-6 for h in np.eye(2) * 1e-6])
     det = np.linalg.det(J)
     assert states(qid, fmt(z[1], 3), near="$z_2=2e^{0.5}+1=")
@@ -249,5 +278,6 @@ def test_flow_coupling_example():
 def test_flow_cost():
     qid = "flow-jacobian-determinant"
     d = 32 * 32 * 3
+    assert "for a $32\\times32$ colour image" in field(qid, "answer")
     assert states(qid, str(d), near="colour image")
     assert states(qid, f"{d**3 / 1e10:.1f}", near="colour image")
