@@ -67,6 +67,14 @@ def test_descent_lemma_example():
 
 def test_descent_lemma_step_bound_tight():
     qid = "l-smoothness-descent-lemma"
+    # logistic regression: the Hessian of the mean loss is X^T D X / n with D <= 1/4
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 3))
+    w = rng.standard_normal(3)
+    s = 1 / (1 + np.exp(-X @ w))
+    H = X.T @ (X * (s * (1 - s))[:, None]) / len(X)
+    assert np.linalg.eigvalsh(H).max() <= np.linalg.eigvalsh(X.T @ X).max() / (4 * len(X))
+    assert "$L\\le\\lambda_{\\max}(X^\\top X)/(4n)$" in field(qid, "answer")
     L = 3.0
     for eta, grows in ((2.1 / L, True), (1.9 / L, False)):
         x = 1.0
@@ -229,6 +237,7 @@ def test_bptt_lags_and_memory():
     assert "storing one 1024-unit hidden state in float32 for a batch of 32 over 1000 steps" in text
     assert states(qid, fmt(1.1**50, 1), near="after 50 steps")
     assert states(qid, fmt(0.9**20, 3), near="truncating at $k=20$")
+    assert f"$0.9^{{20}}={fmt(0.9**20, 3)}$" in field(qid, "answer")
     # geometric tail fraction beyond lag 20
     lags = np.arange(100000)
     assert np.isclose((0.9 ** lags[20:]).sum() / (0.9**lags).sum(), 0.9**20)
@@ -265,6 +274,8 @@ def test_flow_coupling_example():
     logpz = stats.multivariate_normal(np.zeros(2), np.eye(2)).logpdf(z)
     assert states(qid, fmt(logpz, 3), near="$\\log p_z(z)=")
     assert states(qid, fmt(logpz + np.log(det), 3), near="$\\log p_x(x)=")
+    assert f"$\\log\\det J={np.log(det):.1f}$, whatever" in text
+    assert f"^2)={fmt(logpz, 3)}$ and $\\log p_x(x)={fmt(logpz, 3)}+{np.log(det):.1f}={fmt(logpz + np.log(det), 3)}$" in text
     # the change-of-variables density integrates to one over the plane
     g1, g2 = np.meshgrid(np.linspace(-8, 8, 801), np.linspace(-40, 40, 2001), indexing="ij")
     zz2 = g2 * np.exp(0.5 * g1) + g1

@@ -50,6 +50,8 @@ def test_random_search_coverage():
     assert states(qid, fmt(p, 3), near="trials succeed with probability")
     assert "$1-0.95^{60}=" in field(qid, "answer") and "For $q=0.05$, $n=60$" in field(qid, "answer")
     assert states(qid, f"{100 * p:.0f}%", near="at 60 trials")
+    sa = field(qid, "short_answer")
+    assert f"hit the best {100 * q:.0f}% of the space with probability $1-{1 - q:.2f}^n$ ({100 * p:.0f}% at {trials} trials)" in sa
     # simulate: random trials landing in a region of probability 0.05, in 5 dimensions
     hits = (rng.random((20000, trials, 5))[:, :, 0] < q).any(axis=1).mean()
     assert abs(hits - p) < 0.01
@@ -92,6 +94,7 @@ def wilson(p, n, z=1.96):
 def test_accuracy_intervals():
     qid = "test-accuracy-ci-mcnemar"
     p, n = 0.85, 1000
+    assert f"With $\\hat p={p:g}$ and $n={n}$ the standard error" in field(qid, "answer")
     se = np.sqrt(p * (1 - p) / n)
     assert states(qid, fmt(se, 4), near="the standard error is")
     assert states(qid, fmt(se, 3), near="the standard error is $\\sqrt{p(1-p)/n}$")
@@ -118,6 +121,9 @@ def test_mcnemar():
     qid = "test-accuracy-ci-mcnemar"
     b, c, n = 30, 50, 1000
     acc_a, acc_b = 0.85, 0.87
+    text = field(qid, "answer")
+    assert f"Now model B gets {100 * acc_b:.0f}%." in text and "significantly better at the 5% level" in text
+    assert f"with {b} versus {c}, $\\chi^2=({b}-{c})^2/{b + c}={(b - c) ** 2 / (b + c):.1f}$" in field(qid, "short_answer")
     both_right = acc_a * n - b
     assert np.isclose(both_right + c, acc_b * n)
     agree = n - b - c
@@ -202,6 +208,9 @@ def test_label_shift_bbse():
     assert f"${tpr:g}\\pi+{fpr:g}(1-\\pi)={pos_rate:g}$" in text
     assert states(qid, f"\\pi_{{\\text{{te}}}}(1)={pi[1]:g}", near="gives $\\pi_")
     w1, w0 = pi[1] / prior_tr, pi[0] / prior_tr
+    assert (f"${pi[1]:g}/{prior_tr:g}={w1:g}$ for positives and ${pi[0]:g}/{prior_tr:g}={w0:g}$ for negatives"
+            in text)
+    assert f"multiplying by ${w1:g}/{w0:g}$" in text
     assert states(qid, f"{w1:g}", near="the class weights are") and states(qid, f"{w0:g}", near="the class weights are")
     # simulate deployment: draw labels with the new prior and predictions from the fixed confusion matrix
     rng = np.random.default_rng(0)
@@ -237,6 +246,8 @@ def test_ambiguity_decomposition():
     avg = np.mean((f - y) ** 2)
     amb = np.mean((f - m) ** 2)
     assert np.isclose((m - y) ** 2, avg - amb)
+    assert (f"Their mean squared error is {fmt(avg, 3)} and their spread around the mean prediction ${fmt(m, 3)}$ "
+            f"is {fmt(amb, 3)}") in field(qid, "answer")
     assert "predict 2.0, 3.0 and 4.5 for a target of 3.2" in field(qid, "answer")
     assert states(qid, fmt(avg, 3), near="Their mean squared error is")
     assert states(qid, fmt(amb, 3), near="Their mean squared error is")
@@ -256,6 +267,7 @@ def test_ensemble_variance_and_votes():
     assert abs(var - formula) < 0.01
     assert states(qid, f"{rho * s2:g}+{(1 - rho) * s2 / M:g}={formula:g}", near="ten members")
     assert states(qid, f"{rho:g}", near="no number of members gets below")
+    assert f"no number of members gets below {rho * s2:g}." in field(qid, "answer")
     assert "With $\\sigma^2=1$ and $\\rho=0.3$" in field(qid, "answer")
 
     def vote(m, a):
@@ -310,6 +322,7 @@ def test_temperature_figure_numbers():
         assert states(qid, fmt(acc, 3), near="accuracy stays at")
         assert states(qid, "2.5", near="logits 2.5 times larger")
         assert states(qid, "10000", near="on 10000 test examples")
+        assert f"a synthetic {m.K}-class model has logits {m.SCALE:g} times larger" in field(qid, "answer")
     assert caption_states(name, "2.5", near="times too large")
     assert caption_states(name, "5000", near="validation examples")
     assert caption_states(name, "10000", near="test examples")
