@@ -240,3 +240,206 @@ def test_uniform_convergence_radii():
     union = math.sqrt(math.log(2 * 1000 / 0.05) / 200)
     assert states(qid, fmt(fixed, 3), near="fixed-hypothesis Hoeffding radius")
     assert states(qid, fmt(union, 3), near="union-bound radius")
+
+
+# ----------------------------------------------------------------- rademacher-complexity
+
+def test_rademacher_ten_copies():
+    qid = "rademacher-complexity"
+    n = 10
+    signs = np.array(list(itertools.product([-1, 1], repeat=n)))
+    assert len(signs) == 1024 and states(qid, str(len(signs)), near="sign vectors")
+    mean_abs = np.abs(signs.sum(axis=1)).mean()
+    assert states(qid, fmt(mean_abs, 3), near="sign vectors")
+    assert states(qid, fmt(mean_abs / n, 3), near="sign vectors")
+    assert states(qid, fmt(1 / math.sqrt(n), 3), near="sign vectors")
+    # the supremum over |w| <= 1 of w * mean(sigma) is |mean(sigma)|: check on a grid of w
+    grid = np.linspace(-1, 1, 201)
+    sup = np.max(np.outer(signs.mean(axis=1), grid), axis=1)
+    assert np.isclose(sup.mean(), mean_abs / n)
+
+
+def test_rademacher_all_functions_and_bound():
+    qid = "rademacher-complexity"
+    rng = np.random.default_rng(0)
+    sigma = rng.choice([-1, 1], size=(20000, 50))
+    # all {0,1}-valued functions: the best picks f = 1 exactly where sigma = +1
+    assert abs((sigma > 0).mean(axis=1).mean() - 0.5) < 0.01
+    assert states(qid, "1/2", near="all $\\{0,1\\}$-valued functions")
+    val = 2 / math.sqrt(1e4) + math.sqrt(math.log(20) / 2e4)
+    assert states(qid, fmt(val, 3), near="1-Lipschitz loss gets")
+
+
+# ----------------------------------------------------------------- no-free-lunch
+
+def test_nfl_markov_step():
+    frac = (1 / 4 - 1 / 8) / (1 - 1 / 8)
+    assert np.isclose(frac, 1 / 7)
+    assert states("no-free-lunch", r"\frac17", near=r"\Pr(\theta\ge1/8)")
+    assert states("no-free-lunch", "1/7", near="at least $1/8$", fields=("short_answer",))
+
+
+def test_nfl_worked_example():
+    qid = "no-free-lunch"
+    domain, train = 2**10, 100
+    assert states(qid, str(domain), near="Take $\\mathcal X=\\{0,1\\}^{10}$")
+    assert states(qid, f"2^{{{domain - train}}}", near="consistent with the data")
+    # simulate: random targets, a learner that memorises and guesses 0 elsewhere, uniform test points
+    rng = np.random.default_rng(0)
+    errs = []
+    for _ in range(2000):
+        f = rng.integers(0, 2, domain)
+        seen = np.zeros(domain, bool)
+        seen[rng.choice(domain, train, replace=False)] = True
+        pred = np.where(seen, f, 0)
+        errs.append((pred != f).mean())
+    exact = (domain - train) / domain / 2
+    assert abs(np.mean(errs) - exact) < 0.002
+    assert states(qid, fmt(exact, 3), near="under the uniform test distribution")
+
+
+# ----------------------------------------------------------------- structural-risk-minimisation
+
+def test_srm_worked_example():
+    qid = "structural-risk-minimisation"
+    n, delta = 2000, 0.05
+    stated = ["0.20", "0.12", "0.10", "0.095", "0.093"]
+    train = [float(t) for t in stated]
+    pens, scores = [], []
+    for k, t in enumerate(train, start=1):
+        w = 6 / (math.pi**2 * k**2)
+        pen = math.sqrt((10 * k * math.log(2) + math.log(2 / (w * delta))) / (2 * n))
+        pens.append(pen)
+        scores.append(t + pen)
+    for t in stated:
+        assert states(qid, t, near="reaches training errors")
+    for p in pens:
+        assert states(qid, fmt(p, 4), near="The penalties")
+    for sc in scores:
+        assert states(qid, fmt(sc, 4), near="The penalties")
+    best = int(np.argmin(scores)) + 1
+    assert states(qid, f"k={best}", near="SRM picks")
+    assert states(qid, fmt(min(scores), 4), near="SRM picks")
+    assert states(qid, fmt(1 - delta, 2), near="SRM picks")
+    assert sum(6 / (math.pi**2 * k**2) for k in range(1, 100000)) < 1
+
+
+# ----------------------------------------------------------------- margin-bounds-svm
+
+def test_margin_worked_example():
+    qid = "margin-bounds-svm"
+    d, n, R, gamma, delta = 10**6, 10**4, 1.0, 0.1, 0.05
+    eff = R**2 / gamma**2
+    assert states(qid, fmt(eff, 0), near="effective dimension")
+    assert states(qid, "ten thousand", near="effective dimension") and round(d / eff) == 10**4
+    t1 = 2 * R / (gamma * math.sqrt(n))
+    t2 = math.sqrt(math.log(1 / delta) / (2 * n))
+    assert states(qid, fmt(t1, 1), near="bound on the test error")
+    assert states(qid, fmt(t2, 3), near="bound on the test error")
+    assert states(qid, fmt(t1 + t2, 3), near="bound on the test error")
+
+
+def test_margin_perceptron_mistakes():
+    # data with normalised margin 0.1 inside the unit ball; the perceptron makes at most 100 mistakes
+    rng = np.random.default_rng(0)
+    d, gamma = 50, 0.1
+    u = np.zeros(d)
+    u[0] = 1.0
+    x = rng.standard_normal((5000, d))
+    x /= np.maximum(1, np.linalg.norm(x, axis=1))[:, None] * 1.0001
+    x = x / np.linalg.norm(x, axis=1, keepdims=True) * rng.uniform(0.5, 1, (len(x), 1))
+    keep = np.abs(x @ u) >= gamma
+    x = x[keep]
+    y = np.sign(x @ u)
+    w, mistakes = np.zeros(d), 0
+    for _ in range(20):  # passes until no mistakes
+        changed = False
+        for xi, yi in zip(x, y):
+            if yi * (w @ xi) <= 0:
+                w += yi * xi
+                mistakes += 1
+                changed = True
+        if not changed:
+            break
+    assert mistakes <= 1 / gamma**2
+    assert states("margin-bounds-svm", fmt(1 / gamma**2, 0), near="perceptron")
+
+
+# ----------------------------------------------------------------- algorithmic-stability
+
+def test_stability_numbers():
+    qid = "algorithmic-stability"
+    lam, n = 0.01, 10**4
+    beta_ridge = 2 / (lam * n)
+    beta_sgd = 2 / n * 0.01 * 10**4
+    assert states(qid, fmt(beta_ridge, 2), near="With $\\lambda=0.01$")
+    assert states(qid, fmt(beta_sgd, 2), near="SGD with constant step")
+    be = 2 * beta_ridge + (4 * n * beta_ridge + 1) * math.sqrt(math.log(20) / (2 * n))
+    assert states(qid, fmt(be, 2), near="Bousquet and Elisseeff")
+    assert states(qid, fmt(4 * n * beta_ridge, 0), near="Bousquet and Elisseeff")
+
+
+def test_stability_ridge_replace_one():
+    # regularised logistic regression: replacing one example moves w by at most 2 rho/(lambda n)
+    rng = np.random.default_rng(0)
+    n, d, lam = 200, 5, 0.1
+    x = rng.standard_normal((n, d))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y = np.sign(x[:, 0] + 0.3 * rng.standard_normal(n))
+
+    def fit(xs, ys):
+        def obj(w):
+            m = ys * (xs @ w)
+            return np.mean(np.logaddexp(0, -m)) + lam * w @ w
+
+        def grad(w):
+            m = ys * (xs @ w)
+            return -(xs * (ys / (1 + np.exp(m)))[:, None]).mean(axis=0) + 2 * lam * w
+        return optimize.minimize(obj, np.zeros(d), jac=grad, method="L-BFGS-B", options={"gtol": 1e-12}).x
+
+    w = fit(x, y)
+    x2, y2 = x.copy(), y.copy()
+    x2[0], y2[0] = -x[0], -y[0] * 1.0
+    x2[0] = rng.standard_normal(d)
+    x2[0] /= np.linalg.norm(x2[0])
+    w2 = fit(x2, y2)
+    assert np.linalg.norm(w - w2) <= 2 / (lam * n)
+    assert states("algorithmic-stability", r"2\rho/(\lambda n)", near=r"\lVert w'-w\rVert\le")
+
+
+# ----------------------------------------------------------------- bias-complexity-tradeoff
+
+def bias_complexity_risk(k: int, n: int = 50, sigma2: float = 1.0) -> float:
+    tail = 0.64 ** (k + 1) / 0.36
+    return tail + (sigma2 + tail) * k / (n - k - 1)
+
+
+def test_bias_complexity_numbers():
+    qid = "bias-complexity-tradeoff"
+    beta = 0.8 ** np.arange(1, 200)
+    assert np.isclose((beta[8:] ** 2).sum(), 0.64**9 / 0.36)
+    assert states(qid, fmt((beta**2).sum(), 3), near="With no features")
+    risks = [bias_complexity_risk(k) for k in range(0, 49)]
+    kbest = int(np.argmin(risks))
+    assert kbest == 8 and states(qid, f"k={kbest}", near="the minimum")
+    assert states(qid, fmt(0.64**9 / 0.36, 3), near="the minimum")
+    assert states(qid, fmt(risks[8], 3), near="the minimum")
+    assert states(qid, fmt(risks[20], 3), near="almost three times")
+    assert 2.5 < risks[20] / risks[8] < 3
+    # larger n moves the optimum to a richer class
+    assert np.argmin([bias_complexity_risk(k, n=500) for k in range(0, 400)]) > kbest
+
+
+def test_bias_complexity_simulation():
+    # least squares on the first k of many features, simulated, matches the exact formula
+    rng = np.random.default_rng(0)
+    n, p, k = 50, 60, 8
+    beta = 0.8 ** np.arange(1, p + 1)
+    risks = []
+    for _ in range(3000):
+        x = rng.standard_normal((n, p))
+        y = x @ beta + rng.standard_normal(n)
+        b = np.linalg.lstsq(x[:, :k], y, rcond=None)[0]
+        risks.append(np.sum((b - beta[:k]) ** 2) + np.sum(beta[k:] ** 2))
+    assert abs(np.mean(risks) - bias_complexity_risk(k)) < 0.01
+    assert QUESTIONS["bias-complexity-tradeoff"]["difficulty"] == "easy"
