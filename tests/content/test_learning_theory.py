@@ -443,3 +443,166 @@ def test_bias_complexity_simulation():
         risks.append(np.sum((b - beta[:k]) ** 2) + np.sum(beta[k:] ** 2))
     assert abs(np.mean(risks) - bias_complexity_risk(k)) < 0.01
     assert QUESTIONS["bias-complexity-tradeoff"]["difficulty"] == "easy"
+
+
+# ----------------------------------------------------------------- sample-complexity-lower-bounds
+
+def test_lower_bound_coin_example():
+    qid = "sample-complexity-lower-bounds"
+    eps = 0.05
+    p, q = 0.5 + eps, 0.5 - eps
+    kl = p * math.log(p / q) + (1 - p) * math.log((1 - p) / (1 - q))
+    assert np.isclose(kl, 2 * eps * math.log(p / q)) and abs(kl - 8 * eps**2) < 1e-4
+    assert states(qid, fmt(p, 2), near="the coins have biases") and states(qid, fmt(q, 2), near="the coins have biases")
+    assert states(qid, fmt(kl, 4), near="the coins have biases")
+    n_min = math.log(5) / kl
+    assert np.isclose(0.25 * math.exp(-n_min * kl), 0.05)
+    assert states(qid, fmt(n_min, 1), near=r"n\ge\ln5/")
+    assert states(qid, str(math.ceil(n_min)), near="flips")
+    majority = next(n for n in range(1, 2001, 2) if stats.binom.cdf((n - 1) // 2, n, p) <= 0.05)
+    assert states(qid, str(majority), near="majority vote")
+    # the majority vote is the likelihood-ratio test here; check by simulation that its error matches
+    rng = np.random.default_rng(0)
+    heads = rng.binomial(majority, p, 200_000)
+    assert abs(np.mean(heads <= majority // 2) - stats.binom.cdf(majority // 2, majority, p)) < 0.003
+
+
+def test_lower_bound_realisable_construction():
+    # with n < (d-1)/(32 eps) examples, more than half the light points are unseen
+    rng = np.random.default_rng(0)
+    d, eps = 101, 0.01
+    n = int((d - 1) / (32 * eps)) - 1
+    probs = np.r_[1 - 8 * eps, np.full(d - 1, 8 * eps / (d - 1))]
+    unseen = []
+    for _ in range(500):
+        draws = rng.choice(d, n, p=probs)
+        unseen.append(1 - len(set(draws[draws > 0])) / (d - 1))
+    assert np.mean(unseen) > 0.5
+    assert states("sample-complexity-lower-bounds", r"n<(d-1)/(32\varepsilon)", near="more than half")
+
+
+# ----------------------------------------------------------------- vacuous-bounds-deep-nets
+
+def test_vacuous_bits_bound():
+    qid = "vacuous-bounds-deep-nets"
+    val = (32e6 * math.log(2) + math.log(20)) / 5e4
+    assert states(qid, fmt(val, 1), near="realisable Occam bound")
+    assert states(qid, str(int(val)), near="times larger")
+    assert states(qid, fmt(1 - 1 / 10, 1), near="With 10 classes and random labels")
+
+
+def test_vacuous_random_labels_are_fit_by_a_rich_class():
+    # a class that fits every labelling (here: min-norm interpolation with more features than points)
+    # has empirical Rademacher complexity 1 for +-1 outputs
+    rng = np.random.default_rng(0)
+    n, p = 40, 400
+    x = rng.standard_normal((n, p))
+    pinv = x.T @ np.linalg.inv(x @ x.T)  # minimum-norm interpolator w = pinv s
+    corr = []
+    for _ in range(200):
+        s = rng.choice([-1.0, 1.0], n)
+        w = pinv @ s
+        corr.append(np.mean(s * np.sign(x @ w)))
+    assert np.isclose(np.mean(corr), 1.0)
+    assert states("vacuous-bounds-deep-nets", "1", near="essentially 1")
+
+
+# ----------------------------------------------------------------- pac-bayes-flat-minima
+
+def gauss_kl(d, norm2, sp, sq):
+    return 0.5 * ((d * sq**2 + norm2) / sp**2 - d + d * math.log(sp**2 / sq**2))
+
+
+def test_pac_bayes_numbers():
+    qid = "pac-bayes-flat-minima"
+    d, norm2, sp, n, delta = 10**5, 100.0, 0.1, 5 * 10**4, 0.05
+    log_term = math.log(2 * math.sqrt(n) / delta)
+    assert states(qid, fmt(log_term, 2), near=r"\ln(2\sqrt n/\delta)=")
+    for sq in (0.05, 0.09):
+        kl = gauss_kl(d, norm2, sp, sq)
+        term = math.sqrt((kl + log_term) / (2 * n))
+        near = f"\\sigma_Q={sq:g}"
+        assert states(qid, fmt(kl, 0), near=near), sq
+        assert states(qid, fmt(term, 3), near=near), sq
+
+
+def test_pac_bayes_gaussian_kl_formula():
+    # check the closed form against a Monte Carlo estimate in a small dimension
+    rng = np.random.default_rng(0)
+    d, sp, sq = 3, 0.7, 0.3
+    w = np.array([0.5, -0.2, 0.1])
+    z = w + sq * rng.standard_normal((400_000, d))
+    logq = stats.norm.logpdf(z, w, sq).sum(axis=1)
+    logp = stats.norm.logpdf(z, 0, sp).sum(axis=1)
+    assert abs(np.mean(logq - logp) - gauss_kl(d, w @ w, sp, sq)) < 0.01
+    assert states("pac-bayes-flat-minima", r"d\ln\frac{\sigma_P^2}{\sigma_Q^2}", near=r"\mathrm{KL}(Q\Vert P)=")
+
+
+# ----------------------------------------------------------------- compression-occam
+
+def test_compression_svm_numbers():
+    qid = "compression-occam"
+    n, k, delta = 10**4, 50, 0.05
+    log_binom = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+    assert states(qid, fmt(log_binom, 1), near=r"\ln\binom{10^4}{50}")
+    b1 = (log_binom + math.log(1 / delta)) / (n - k)
+    b2 = (log_binom + math.log(n) + math.log(1 / delta)) / (n - k)
+    assert states(qid, fmt(b1, 4), near="the bound is")
+    assert states(qid, str(n - k), near="the bound is")
+    assert states(qid, fmt(b2, 4), near="adding $\\ln n$")
+    assert (k * math.log(math.e * n / k) + math.log(20)) / (n - k) >= b1
+    occam = (1000 * math.log(2) + math.log(1 / delta)) / n
+    assert states(qid, fmt(occam, 4), near="described in 1000 bits")
+
+
+def test_compression_svm_support_vectors_reconstruct():
+    # a hard-margin linear SVM retrained on its support vectors returns the same classifier
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((60, 2))
+    y = np.where(x[:, 0] + 0.5 * x[:, 1] > 0, 1.0, -1.0)
+    x += 0.3 * y[:, None] * np.array([1.0, 0.5]) / np.linalg.norm([1.0, 0.5])
+
+    def svm(xs, ys):
+        cons = {"type": "ineq", "fun": lambda v: ys * (xs @ v[:2] + v[2]) - 1}
+        return optimize.minimize(lambda v: v[:2] @ v[:2], np.zeros(3), constraints=[cons],
+                                 method="SLSQP", options={"ftol": 1e-12, "maxiter": 500}).x
+
+    v = svm(x, y)
+    sv = np.abs(y * (x @ v[:2] + v[2]) - 1) < 1e-5
+    assert 2 <= sv.sum() <= 5
+    v2 = svm(x[sv], y[sv])
+    assert np.allclose(v, v2, atol=1e-4)
+    assert states("compression-occam", "support vectors", near="compression scheme")
+
+
+# ----------------------------------------------------------------- loo-cross-validation
+
+def test_loo_press_example():
+    qid = "loo-cross-validation"
+    x = np.array([1, 2, 3, 4, 5.0])
+    y = np.array([1.2, 1.9, 3.2, 3.8, 5.1])
+    X = np.c_[np.ones(5), x]
+    H = X @ np.linalg.solve(X.T @ X, X.T)
+    h = np.diag(H)
+    assert np.allclose(h, 1 / 5 + (x - 3) ** 2 / 10)
+    e = y - H @ y
+    loo = e / (1 - h)
+    brute = np.array([y[i] - np.polyval(np.polyfit(np.delete(x, i), np.delete(y, i), 1), x[i]) for i in range(5)])
+    assert np.allclose(loo, brute)
+    assert states(qid, "(" + ",".join(f"{v:g}" for v in np.round(h, 3)) + ")", near="leverages")
+    assert states(qid, "(" + ",".join(f"{v:g}" for v in np.round(e, 3)) + ")", near="residuals are")
+    assert states(qid, fmt(np.mean(e**2), 4), near="training mean squared error")
+    assert states(qid, "(" + ",".join(f"{v:g}" for v in np.round(loo, 3)) + ")", near="LOO residuals")
+    assert states(qid, fmt(np.mean(loo**2), 4), near="LOO mean squared error")
+    assert 2.5 < np.mean(loo**2) / np.mean(e**2) < 3
+
+
+def test_loo_majority_pathology():
+    y = np.array([0, 1] * 10)
+    preds = []
+    for i in range(len(y)):
+        rest = np.delete(y, i)
+        preds.append(int(rest.mean() > 0.5))
+    assert np.mean(np.array(preds) != y) == 1.0
+    assert states("loo-cross-validation", "1", near="reports error")
+    assert states("loo-cross-validation", "0.5", near="reports error")
