@@ -606,3 +606,204 @@ def test_loo_majority_pathology():
     assert np.mean(np.array(preds) != y) == 1.0
     assert states("loo-cross-validation", "1", near="reports error")
     assert states("loo-cross-validation", "0.5", near="reports error")
+
+
+# ----------------------------------------------------------------- figures
+
+def test_threshold_figure_caption_and_claims():
+    mod = figure_module("threshold_bound_gap")
+    name = "threshold_bound_gap"
+    assert caption_states(name, fmt(mod.NOISE, 1), near="flipped with probability")
+    assert caption_states(name, fmt(mod.CUT, 1), near="flipped with probability")
+    assert caption_states(name, fmt(mod.DELTA, 2), near=r"\delta=")
+    assert caption_states(name, str(mod.TRIALS), near="samples per")
+    assert len(mod.CAPTION.split()) <= 60
+    c = mod.curves()
+    ratio = c["bound"] / c["q95"]
+    assert np.all(c["bound"] > c["q95"])
+    assert 5 <= ratio.min() and ratio.max() <= 8
+    assert caption_states(name, "5 to 8", near="too large")
+    assert states("uniform-convergence-why", "5 to 8", near="95th percentile")
+    # the risk formula agrees with a Monte Carlo estimate
+    rng = np.random.default_rng(1)
+    x = rng.random(400_000)
+    y = (x >= mod.CUT) ^ (rng.random(x.size) < mod.NOISE)
+    for t in (0.1, 0.3, 0.7):
+        assert abs(np.mean((x >= t) != y) - mod.risk(np.array(t))) < 0.003
+    # the exact supremum agrees with a brute-force grid for one sample
+    rng = np.random.default_rng(5)
+    sup, _ = mod.deviations(50, rng)
+    rng = np.random.default_rng(5)
+    xs = np.sort(rng.random(50))
+    ys = (xs >= mod.CUT).astype(int) ^ (rng.random(50) < mod.NOISE)
+    grid = np.linspace(0, 1, 20001)
+    emp = np.array([np.mean((xs >= t) != ys) for t in grid])
+    assert abs(np.max(mod.risk(grid) - emp) - sup) < 1e-3
+    # excess risk of ERM decays roughly like 1/n, the uniform deviation like 1/sqrt(n)
+    slope_sup = np.polyfit(np.log(c["n"]), np.log(c["mean_sup"]), 1)[0]
+    slope_ex = np.polyfit(np.log(c["n"]), np.log(c["mean_excess"]), 1)[0]
+    assert -0.6 < slope_sup < -0.4 and -1.2 < slope_ex < -0.8
+
+
+def dd_curves():
+    return figure_module("double_descent_random_features").curves()
+
+
+def test_double_descent_caption():
+    mod = figure_module("double_descent_random_features")
+    name = "double_descent_random_features"
+    assert caption_states(name, str(mod.N_TRAIN), near="noisy samples")
+    assert caption_states(name, str(mod.DIM), near="noisy samples")
+    assert caption_states(name, fmt(mod.NOISE_SD, 1), near="noise standard deviation")
+    assert caption_states(name, str(mod.SEEDS), near="averaged over")
+    assert caption_states(name, fmt(mod.RIDGE, 1), near="ridge with penalty")
+    assert len(mod.CAPTION.split()) <= 60
+
+
+def test_double_descent_numbers():
+    qid = "double-descent-random-features"
+    c = dd_curves()
+    p, mn, rg, smin = c["p"], c["minnorm"], c["ridge"], c["smin"]
+    peak = int(np.argmax(mn))
+    small = int(np.argmin(np.where(p < 100, mn, np.inf)))
+    assert 80 <= p[peak] <= 120
+    assert states(qid, f"p={p[small]}", near="lowest among small models")
+    assert states(qid, fmt(mn[small], 3), near="lowest among small models")
+    assert states(qid, f"p={p[peak]}", near="lowest among small models")
+    assert states(qid, fmt(mn[peak], 3), near="lowest among small models")
+    assert states(qid, fmt(mn[-1], 3), near="lowest among small models") and p[-1] == 2000
+    assert round(mn[peak] / mn[-1]) == 7 and states(qid, "seven", near="lowest among small models")
+    assert mn[-1] < mn[small]
+    assert states(qid, fmt(smin[small], 3), near="smallest non-zero singular value")
+    assert states(qid, fmt(smin[peak], 4), near="smallest non-zero singular value")
+    assert states(qid, fmt(smin[-1], 3), near="smallest non-zero singular value")
+    assert np.all(rg <= mn + 1e-9)
+    assert states(qid, fmt(rg[-1], 3), near="Ridge with $\\lambda=0.1$")
+
+
+def test_double_descent_minnorm_matches_lstsq():
+    # the Gram-form predictor equals the minimum-norm least-squares fit computed directly
+    mod = figure_module("double_descent_random_features")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((30, mod.DIM))
+    y = mod.target(x) + mod.NOISE_SD * rng.standard_normal(30)
+    xt = rng.standard_normal((7, mod.DIM))
+    for p in (10, 30, 80):
+        w = rng.standard_normal((mod.DIM, p)) / np.sqrt(mod.DIM)
+        phi, phit = np.maximum(0, x @ w) / np.sqrt(p), np.maximum(0, xt @ w) / np.sqrt(p)
+        direct = phit @ np.linalg.pinv(phi) @ y
+        vals, vecs = np.linalg.eigh(phi @ phi.T)
+        keep = vals > vals[-1] * 1e-10
+        gram = phit @ phi.T @ (vecs[:, keep] @ ((vecs[:, keep].T @ y) / vals[keep]))
+        assert np.allclose(direct, gram, atol=1e-6)
+
+
+# ----------------------------------------------------------------- benign-overfitting-linear
+
+def test_benign_effective_ranks():
+    qid = "benign-overfitting-linear"
+    n, s, tail = 100, 5, 2000
+    lam = np.r_[np.ones(s), np.full(tail, 1 / tail)]
+    r = [lam[k:].sum() / lam[k] for k in range(s + 1)]
+    big_r = lam[s:].sum() ** 2 / (lam[s:] ** 2).sum()
+    assert states(qid, f"r_0={r[0]:.0f}", near="Then")
+    assert np.isclose(r[s], big_r) and states(qid, f"r_5=R_5={big_r:.0f}", near="Then")
+    k_star = next(k for k in range(s + 1) if r[k] >= n)
+    assert states(qid, f"k^\\star={k_star}", near="Then")
+    assert states(qid, fmt(k_star / n + n / big_r, 1), near="Then")
+    assert states(qid, fmt(s / (n - s - 1), 3), near="oracle")
+    assert states(qid, f"{s}/{n - s - 1}", near="oracle")
+    d = s + tail
+    iso = 1 - n / d + n / (d - n - 1)
+    assert states(qid, fmt(iso, 3), near="isotropic")
+    assert states(qid, f"{d}", near="isotropic")
+
+
+def test_benign_simulation():
+    qid = "benign-overfitting-linear"
+    n, s, tail = 100, 5, 2000
+    lam = np.r_[np.ones(s), np.full(tail, 1 / tail)]
+    theta = np.r_[np.ones(s) / np.sqrt(s), np.zeros(tail)]
+    rng = np.random.default_rng(0)
+    risks = []
+    for _ in range(100):
+        x = rng.standard_normal((n, s + tail)) * np.sqrt(lam)
+        y = x @ theta + rng.standard_normal(n)
+        est = x.T @ np.linalg.solve(x @ x.T, y)
+        assert np.allclose(x @ est, y)  # it interpolates the noisy labels
+        diff = est - theta
+        risks.append(diff @ (lam * diff))
+    assert states(qid, fmt(np.mean(risks), 2), near="simulation")
+
+
+# ----------------------------------------------------------------- implicit-bias-max-margin
+
+def test_implicit_bias_svm_and_gd():
+    qid = "implicit-bias-max-margin"
+    z = np.array([[2, 0.2], [0.5, 1.5], [1.5, 1.5], [3, 2.0]])
+    cons = {"type": "ineq", "fun": lambda w: z @ w - 1}
+    w_hat = optimize.minimize(lambda w: w @ w, np.ones(2), constraints=[cons], method="SLSQP",
+                              options={"ftol": 1e-14}).x
+    assert np.allclose(w_hat, [13 / 29, 15 / 29], atol=1e-6)
+    assert states(qid, f"({fmt(w_hat[0], 3)},{fmt(w_hat[1], 3)})", near="hard-margin solution")
+    assert states(qid, fmt(1 / np.linalg.norm(w_hat), 3), near="hard-margin solution")
+    active = np.isclose(z @ w_hat, 1, atol=1e-6)
+    assert active.tolist() == [True, True, False, False] and states(qid, "first two points", near="support vectors")
+    beta = np.linalg.eigvalsh(z.T @ z / len(z)).max() / 4
+    assert states(qid, fmt(beta, 3), near="smooth with") and 1 < 2 / beta
+    u = w_hat / np.linalg.norm(w_hat)
+    w = np.zeros(2)
+    angles, margins, losses = [], [], []
+    for t in range(1, 10_001):
+        w += 1.0 * (z / (1 + np.exp(z @ w))[:, None]).mean(axis=0)
+        if t in (10, 100, 1000, 10_000):
+            angles.append(np.degrees(np.arccos(min(1.0, w @ u / np.linalg.norm(w)))))
+            margins.append((z @ w).min() / np.linalg.norm(w))
+            losses.append(np.mean(np.log1p(np.exp(-(z @ w)))))
+    near = "angles to"
+    for a in angles:
+        assert states(qid, fmt(a, 1), near=near)
+    for m in margins:
+        assert states(qid, fmt(m, 3), near=near)
+    assert states(qid, fmt(losses[0], 3), near=near) and states(qid, fmt(losses[-1], 5), near=near)
+    assert np.all(np.diff(angles) < 0) and np.all(np.diff(margins) > 0)
+    assert states(qid, fmt(np.linalg.norm(w), 2), near=r"\ln t=")
+    assert states(qid, fmt(np.linalg.norm(w_hat) * np.log(10_000), 2), near=r"\ln t=")
+
+
+# ----------------------------------------------------------------- online-learning-regret
+
+def test_hedge_numbers_and_simulation():
+    qid = "online-learning-regret"
+    n_exp, horizon = 1000, 10**4
+    eta = math.sqrt(8 * math.log(n_exp) / horizon)
+    bound = math.sqrt(horizon / 2 * math.log(n_exp))
+    assert states(qid, fmt(eta, 4), near="With $N=1000$")
+    assert states(qid, fmt(bound, 1), near="With $N=1000$")
+    assert states(qid, fmt(bound / horizon, 4), near="With $N=1000$")
+    # Hedge against losses where one expert is slightly better: regret stays under the bound
+    rng = np.random.default_rng(0)
+    means = np.full(n_exp, 0.5)
+    means[7] = 0.45
+    cum = np.zeros(n_exp)
+    learner = 0.0
+    for _ in range(horizon):
+        loss = (rng.random(n_exp) < means).astype(float)
+        p = np.exp(-eta * (cum - cum.min()))
+        p /= p.sum()
+        learner += p @ loss
+        cum += loss
+    assert learner - cum.min() <= bound
+
+
+def test_follow_the_leader_fails():
+    horizon = 1000
+    losses = [np.array([0.5, 0.0])] + [np.array([0.0, 1.0]) if t % 2 == 0 else np.array([1.0, 0.0])
+                                       for t in range(horizon - 1)]
+    cum = np.zeros(2)
+    ftl = 0.0
+    for loss in losses:
+        ftl += loss[int(np.argmin(cum))] if cum[0] != cum[1] else loss[0]
+        cum += loss
+    assert ftl >= horizon - 1.5 and abs(cum.min() - horizon / 2) <= 1
+    assert states("online-learning-regret", "T/2", near="Follow-the-leader")
