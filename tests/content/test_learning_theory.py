@@ -807,3 +807,42 @@ def test_follow_the_leader_fails():
         cum += loss
     assert ftl >= horizon - 1.5 and abs(cum.min() - horizon / 2) <= 1
     assert states("online-learning-regret", "T/2", near="Follow-the-leader")
+
+
+# ----------------------------------------------------------------- nearest-neighbour-consistency
+
+def test_nn_limits():
+    qid = "nearest-neighbour-consistency"
+    eta = 0.1
+    assert states(qid, fmt(2 * eta * (1 - eta), 2), near="1-NN tends to")
+    wrong = stats.binom.sf(2, 5, eta)  # at least 3 of 5 neighbours carry the minority label
+    err5 = wrong * (1 - eta) + (1 - wrong) * eta
+    assert states(qid, fmt(wrong, 5), near="5-NN")
+    assert states(qid, fmt(1 - wrong, 5), near="5-NN")
+    assert states(qid, fmt(err5, 3), near="5-NN")
+    assert states(qid, "3 of the 5", near="5-NN")
+    etas = np.array([0.1, 0.4])
+    bayes = np.minimum(etas, 1 - etas).mean()
+    nn = (2 * etas * (1 - etas)).mean()
+    assert states(qid, fmt(bayes, 2), near="on the other half")
+    assert states(qid, fmt(nn, 2), near="on the other half")
+    assert states(qid, f"({fmt(2 * 0.1 * 0.9, 2)}+{fmt(2 * 0.4 * 0.6, 2)})/2", near="on the other half")
+    assert states(qid, fmt(2 * bayes * (1 - bayes), 3), near="on the other half")
+    assert states(qid, str(2**10), near="halving it takes")
+
+
+def test_nn_simulation():
+    # 1-NN and 5-NN on the line with eta = 0.1 on [0, 0.5) and 0.4 on [0.5, 1]
+    rng = np.random.default_rng(0)
+    n, m = 20_000, 20_000
+    x = np.sort(rng.random(n))
+    eta = np.where(x < 0.5, 0.1, 0.4)
+    y = rng.random(n) < eta
+    xt = rng.random(m)
+    yt = rng.random(m) < np.where(xt < 0.5, 0.1, 0.4)
+    pos = np.clip(np.searchsorted(x, xt), 1, n - 1)
+    left_closer = (xt - x[pos - 1]) < (x[pos] - xt)
+    nearest = np.where(left_closer, pos - 1, pos)
+    err1 = np.mean(y[nearest] != yt)
+    assert abs(err1 - 0.33) < 0.015
+    assert states("nearest-neighbour-consistency", "0.33", near="on the other half")
