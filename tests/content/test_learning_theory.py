@@ -846,3 +846,312 @@ def test_nn_simulation():
     err1 = np.mean(y[nearest] != yt)
     assert abs(err1 - 0.33) < 0.015
     assert states("nearest-neighbour-consistency", "0.33", near="on the other half")
+
+
+# ----------------------------------------------------------------- the inputs and formulas each answer states
+# Every worked example restates its inputs and every derivation states formulas with constants in them.
+# These tests check the stated inputs against the values the numeric tests above use, and check the
+# constants of the formulas, each next to a numeric check that the formula is right.
+
+def says(qid: str, *fragments: str, fields: tuple[str, ...] = ("answer", "short_answer")) -> None:
+    text = "\n".join(field(qid, f) for f in fields if f in QUESTIONS[qid])
+    for fragment in fragments:
+        assert fragment in text, (qid, fragment)
+
+
+def test_erm_inputs_and_formulas():
+    qid = "erm-generalisation-gap"
+    n, delta = 1000, 0.05
+    says(qid, f"$n={n}$", f"$\\delta={delta:g}$", r"\le 2e^{-2n\varepsilon^2}", "for a loss in $[0,1]$",
+         "The middle term is at most 0", "predicts 0 elsewhere has training error 0 and risk 0.5")
+    # Hoeffding's two-sided bound holds for a Bernoulli(0.3) mean at n = 1000
+    tail = stats.binom.cdf(math.floor(n * (0.3 - 0.0429)), n, 0.3) + stats.binom.sf(math.ceil(n * (0.3 + 0.0429)) - 1, n, 0.3)
+    assert tail <= 2 * math.exp(-2 * n * 0.0429**2)
+
+
+def test_pac_inputs_and_formulas():
+    qid = "pac-finite-class"
+    d, eps, delta, n = 20, 0.05, 0.01, 532
+    says(qid, f"$d={d}$", f"$3^{{{d}}}$", f"$\\varepsilon={eps:g}$", f"$\\delta={delta:g}$", f"$n={n}$",
+         f"fixed hypothesis of error {eps:g}", f"same {d} variables", f"$\\ln|\\mathcal H|=2^{{{d}}}\\ln 2$",
+         f"more than the $2^{{{d}}}$ points", r"$(1-\varepsilon)^n\le e^{-\varepsilon n}$",
+         r"$1-\varepsilon$", r"$1-\delta$", r"$1/\varepsilon$", r"$1/\delta$", r"$L(h_0)=0$",
+         r"n\ge\frac{\ln|\mathcal H|+\ln(1/\delta)}{\varepsilon}", r"$L(\hat h)\le(\ln|\mathcal H|+\ln(1/\delta))/n$",
+         r"$n\ge(\ln|\mathcal H|+\ln(1/\delta))/\varepsilon$", r"$\ln 2/\varepsilon$", r"$\ln|\mathcal H|\le b\ln 2$",
+         r"from $1/\varepsilon$ to $1/\varepsilon^2$")
+    assert (1 - eps) ** n <= math.exp(-eps * n)
+    assert 3**d * math.exp(-eps * n) <= delta
+
+
+def test_agnostic_inputs_and_formulas():
+    qid = "realisable-vs-agnostic-rates"
+    says(qid, r"$|\mathcal H|=3^{20}$", r"$\delta=0.01$", r"Realisable, $\varepsilon=0.05$",
+         r"uniform deviation $0.05$", "excess risk of 0.05 requires deviation 0.025",
+         "error 0.30 from one of error 0.35", r"error near $0.3$", "10% irreducible error",
+         r"slope near $-1$ for nearly separable problems and near $-1/2$ for noisy ones",
+         r"$p(1-p)$", r"rate $1/n$", r"near $1/2$", r"variance $1/(4n)$", r"of order $\varepsilon^2$",
+         r"$L(\hat h)\le L(h^\star)+\sqrt{2\ln(2|\mathcal H|/\delta)/n}$", r"$\sqrt{p(1-p)/n}$",
+         r"\varepsilon_n=\sqrt{\frac{\ln(2|\mathcal H|/\delta)}{2n}}", r"\le L(h^\star)+2\varepsilon_n$",
+         r"$n\ge\ln(2|\mathcal H|/\delta)/(2\varepsilon^2)$", r"$(\ln|\mathcal H|+\ln(1/\delta))/\varepsilon$",
+         r"The $1/\varepsilon^2$ rate", r"about $1/\varepsilon$ examples", "needs four times that",
+         r"$1-\delta$")
+    # the agnostic excess-risk form is twice the uniform radius
+    n, size, delta = 5000, 3.0**20, 0.01
+    assert np.isclose(2 * math.sqrt(math.log(2 * size / delta) / (2 * n)), math.sqrt(2 * math.log(2 * size / delta) / n))
+
+
+def test_vc_inputs_and_formulas():
+    qid = "vc-dimension-examples"
+    says(qid, r"all $2^m$", r"$d+1$", r"$d+2$", r"$x_1<x_2$", r"$x_1<x_2<x_3$", r"$(+,-,+)$", r"$b=y_0/2$",
+         r"$y\in\{\pm1\}^{d+1}$", r"$\sum_i\lambda_ix_i=0$", r"$\sum_i\lambda_i=0$", r"$\mathrm{VC}=d+1$",
+         r"through the origin (no $b$) it is $d$", r"In the plane ($d=2$)", r"$2\sum_{i=0}^{2}\binom{3}{i}=14$",
+         r"$\mathrm{VC}\ge d+1$", "Intervals: 2", "four labellings", "So the VC dimension is 2",
+         r"$x_i=10^{-i}$", r"$WL\log(W/L)$ and $WL\log W$")
+    # axis-aligned rectangles: 4 points in a diamond are shattered, and no 5 points are (checked on random sets)
+    diamond = np.array([[0, 1], [0, -1], [1, 0], [-1, 0.0]])
+
+    def rect_labellings(pts):
+        found = {tuple([0] * len(pts))}
+        xs, ys = np.unique(pts[:, 0]), np.unique(pts[:, 1])
+        for a, b in itertools.combinations_with_replacement(xs, 2):
+            for c, e in itertools.combinations_with_replacement(ys, 2):
+                inside = (pts[:, 0] >= a) & (pts[:, 0] <= b) & (pts[:, 1] >= c) & (pts[:, 1] <= e)
+                found.add(tuple(inside.astype(int)))
+        return found
+    assert len(rect_labellings(diamond)) == 2**4
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        assert len(rect_labellings(rng.standard_normal((5, 2)))) < 2**5
+    assert states(qid, "4", near="Axis-aligned rectangles")
+    # the halfspace construction on 0, e_1, ..., e_d realises every labelling
+    d = 3
+    pts = np.vstack([np.zeros(d), np.eye(d)])
+    for lab in itertools.product([-1, 1], repeat=d + 1):
+        b = lab[0] / 2
+        w = np.array(lab[1:]) - b
+        assert np.all(np.sign(pts @ w + b) == np.array(lab))
+
+
+def test_sauer_inputs_and_formulas():
+    qid = "sauer-shelah-vc-bound"
+    says(qid, r"$\Pi_{\mathcal H}(n)\le\sum_{i=0}^{d}\binom ni\le(en/d)^d$", r"$2^n$", r"$d+1$ points",
+         r"$|\mathcal H_C|=|Y|+|Y_2|$", r"at most $d-1$",
+         r"\sum_{i\le d}\binom{n-1}{i}+\sum_{i\le d-1}\binom{n-1}{i}=\sum_{i\le d}\binom ni",
+         r"$(n/d)^{d-i}\ge1$", r"\le(n/d)^d(1+d/n)^n\le(en/d)^d", r"$\sqrt{2\ln\Pi_{\mathcal H}(n)/n}$",
+         r"L(h)\le L_S(h)+2\sqrt{\frac{2d\ln(en/d)}{n}}+\sqrt{\frac{\ln(1/\delta)}{2n}}",
+         r"Intervals ($d=2$)", r"$1+n+\binom n2$", r"($d=3$) and $n=4$", r"For $d=10$, $n=10^4$ and $\delta=0.05$",
+         r"against $2^{10000}$", r"$(d+\ln(1/\delta))/\varepsilon^2$", "the 0-1 loss class", r"$1-\delta$")
+    assert states(qid, "34", near=r"(en/d)^{d}") and f"{(math.e * 1000) ** 10:.1e}".endswith("e+34")
+    for n, d in ((7, 3), (50, 5), (1000, 10)):
+        s = sum(special.comb(n, i, exact=True) for i in range(d + 1))
+        assert s <= (n / d) ** d * (1 + d / n) ** n <= (math.e * n / d) ** d
+
+
+def test_uniform_convergence_inputs_and_formulas():
+    qid = "uniform-convergence-why"
+    says(qid, r"$n=100$", r"$\mathrm{Bin}(100,0.5)/100$", "risk 0.5", "hold 1000 classifiers", "best of 1000",
+         "is at most 0.40 is 0.028", "independent ones is at most 0.40", "reports about 0.34", "whose risk is 0.5",
+         r"at $\delta=0.05$ is 0.136", r"$\sqrt{\ln(2\cdot1000/0.05)/200}=0.230$",
+         r"$\Pr(\Delta_S>\varepsilon)\le2|\mathcal H|e^{-2n\varepsilon^2}$", r"$L(\hat h)-L(h^\star)\le2\Delta_S$",
+         r"thresholds on $[0,1]$", r"like $1/\sqrt n$", r"growth function $n+1$", r"like $1/n$")
+
+
+def test_rademacher_inputs_and_formulas():
+    qid = "rademacher-complexity"
+    says(qid, r"values in $[0,1]$", r"For losses in $[0,1]$", r"by at most $1/n$",
+         r"$\Phi(S)\le\mathbb{E}\Phi+\sqrt{\ln(1/\delta)/(2n)}$", r"\le2\mathfrak R_n(\mathcal F), \]",
+         r"$2\hat{\mathfrak R}_S+3\sqrt{\ln(2/\delta)/(2n)}$", r"\le\frac{BR}{\sqrt n}", r"$\sqrt{2\ln|\mathcal F_S|/n}$",
+         r"Ten copies of the input $x=1$ and $\lvert w\rvert\le1$", r"\rvert/10$", r"$1/\sqrt{10}=0.316$",
+         r"$f(z_i)=1$ exactly where $\sigma_i=+1$", r"$\hat{\mathfrak R}_S=1/2$", r"With $B=R=1$, $n=10^4$ and $\delta=0.05$",
+         r"$2BR/\sqrt n+\sqrt{\ln(1/\delta)/(2n)}=0.032$", r"never beats $1/\sqrt n$", "a 1-Lipschitz loss",
+         r"$\mathbb{E}f\le\hat{\mathbb{E}}_Sf+2\mathfrak R_n(\mathcal F)+\sqrt{\ln(1/\delta)/(2n)}$",
+         r"\le BR/\sqrt n$", r"$\{0,1\}$-valued", r"$1-\delta$")
+    # the linear-class bound: E||sum sigma_i x_i|| <= sqrt(sum ||x_i||^2), checked by Monte Carlo
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((20, 4))
+    sig = rng.choice([-1, 1], (20000, 20))
+    assert np.linalg.norm(sig @ x, axis=1).mean() <= math.sqrt((x**2).sum())
+
+
+def test_nfl_inputs_and_formulas():
+    qid = "no-free-lunch"
+    n_train, dim = 100, 10
+    says(qid, f"$\\mathcal X=\\{{0,1\\}}^{{{dim}}}$", f"training set of {n_train} distinct inputs",
+         f"$({2**dim - n_train}/{2**dim})\\cdot\\frac12=0.451$", r"error $1/2$", r"at least $1/8$",
+         r"at least $1/7$", r"$f:\mathcal X\to\{0,1\}$", r"exactly $1/2$", r"$|C|=2n$", r"$2^{2n}$",
+         r"at least $1/4$", r"$\mathbb{E}_S\,L(A(S))\ge1/4$", r"lies in $[0,1]$",
+         r"\ge\frac{\mathbb{E}\theta-1/8}{1-1/8}\ge\frac{1/4-1/8}{7/8}=\frac17", "unseen point 1",
+         "predicts 1 everywhere", "half the size of the domain")
+    # the Markov-type step: E theta >= 1/4 and theta <= 1 force P(theta >= 1/8) >= 1/7
+    theta = np.r_[np.full(1, 1.0), np.full(6, 1 / 8 - 1e-9)]  # the extreme case
+    assert np.isclose(theta.mean(), 1 / 7 + 6 / 7 * (1 / 8 - 1e-9)) and np.mean(theta >= 1 / 8) >= 1 / 7 - 1e-12
+
+
+def test_srm_inputs_and_formulas():
+    qid = "structural-risk-minimisation"
+    says(qid, r"$w_k=6/(\pi^2k^2)$", r"$\sum_kw_k\le1$", r"$1-\delta_k$", r"$1-\delta\sum_kw_k\ge1-\delta$",
+         r"within about $2\varepsilon_k$", r"$\varepsilon_k=\sqrt{(\ln|\mathcal H_k|+\ln(2/(w_k\delta)))/(2n)}$",
+         r"$\ln(1/w_k)$, of order $2\ln k$", r"$2^{10k}$ hypotheses", r"$10k$ bits", r"$n=2000$", r"$\delta=0.05$",
+         "classes 1 to 5", "(class 5)", r"$\ln K$ for $K$ candidates")
+    assert np.isclose(sum(1 / k**2 for k in range(1, 10**6)) * 6 / math.pi**2, 1, atol=1e-5)
+
+
+def test_margin_inputs_and_formulas():
+    qid = "margin-bounds-svm"
+    says(qid, r"$\lVert w\rVert\le1$", r"\frac{2R}{\gamma\sqrt n}+\sqrt{\frac{\ln(1/\delta)}{2n}}",
+         r"$R^2/\gamma^2$", r"$\phi_\gamma(t)=\min(1,\max(0,1-t/\gamma))$", r"between the 0-1 loss",
+         r"is $1/\gamma$-Lipschitz", r"$\{x\mapsto w^\top x:\lVert w\rVert\le1\}$", r"$\gamma=R2^{-j}$",
+         r"$\min(d,R^2/\gamma^2)+1$", r"$y_iw^\top x_i\ge1$", r"margin $1/\lVert w\rVert$", r"Take $d=10^6$, $n=10^4$, $R=1$",
+         r"$\gamma=0.1$", r"$R^2/\gamma^2=100$", r"at $\delta=0.05$", r"$d=10^6>n$", r"$R^2=\max k(x,x)$",
+         r"\frac1n\#\{i:y_iw^\top x_i<\gamma\}", "Replace the 0-1 loss", r"$1-\delta$")
+    # the ramp loss lies between the 0-1 loss and the margin indicator
+    t = np.linspace(-2, 2, 401)
+    gamma = 0.3
+    ramp = np.minimum(1, np.maximum(0, 1 - t / gamma))
+    assert np.all((t <= 0) <= ramp) and np.all(ramp <= (t < gamma) + 1e-12)
+
+
+def test_stability_inputs_and_formulas():
+    qid = "algorithmic-stability"
+    says(qid, r"$\lambda\lVert w\rVert^2$", r"$2\rho^2/(\lambda n)$", r"$(2L^2/n)\sum_t\alpha_t$",
+         r"\ell(A(S^{(i)}),z_i)-\ell(A(S),z_i)\bigr]\le\beta", r"is $2\lambda$-strongly convex",
+         r"$F_S(w')-F_S(w)\ge\lambda\lVert w'-w\rVert^2$", r"$F_S(w')-F_S(w)\le2\rho\lVert w'-w\rVert/n$",
+         r"$\beta=2\rho^2/(\lambda n)$", r"$\alpha_t\le2/\beta_s$", r"probability $1/n$ per step", r"$2L\alpha_t$",
+         r"$\mathbb{E}\lVert w_T-w_T'\rVert\le(2L/n)\sum_t\alpha_t$", r"$\lVert x\rVert\le1$ is $1$-Lipschitz",
+         r"With $\lambda=0.01$ and $n=10^4$", r"constant step $0.01$ for $10^4$ steps", r"$\beta=(2/n)\cdot0.01\cdot10^4=0.02$",
+         r"$2\beta+(4n\beta+1)\sqrt{\ln(1/\delta)/(2n)}$", r"at $\delta=0.05$", r"below $1/\sqrt n$",
+         r"$\sqrt{\ln(1/\delta)/n}$", "two points of loss", r"$\beta=2/(\lambda n)=0.02$")
+    # the logistic loss is 1-Lipschitz in w when ||x|| <= 1
+    m = np.linspace(-20, 20, 4001)
+    assert np.max(np.abs(np.gradient(np.logaddexp(0, -m), m))) <= 1
+
+
+def test_bias_complexity_inputs_and_formulas():
+    qid = "bias-complexity-tradeoff"
+    says(qid, r"$\sigma^2k/n$", r"$\sqrt{2\ln(2|\mathcal H|/\delta)/n}$", r"$y=\sum_{j\ge1}\beta_jx_j+\varepsilon$",
+         r"$\sigma^2+T_k$", r"$T_k=\sum_{j>k}\beta_j^2$", r"$\mathbb{E}\,\mathrm{tr}(X^\top X)^{-1}=k/(n-k-1)$",
+         r"R(k)=T_k+(\sigma^2+T_k)\frac{k}{n-k-1}", r"$\beta_j=0.8^j$", r"$T_k=0.64^{k+1}/0.36$",
+         r"with $\sigma^2=1$ and $n=50$", r"$T_0=1.778$", r"At $k=8$", r"$T_8=", r"at $k=20$", r"$R(20)=",
+         r"$R(8)=", r"like $k/(n-k)$", r"With $n=500$")
+    # E tr (X^T X)^{-1} = k/(n-k-1) for Gaussian X, by simulation
+    rng = np.random.default_rng(0)
+    k, n = 8, 50
+    tr = np.mean([np.trace(np.linalg.inv(x.T @ x)) for x in rng.standard_normal((4000, n, k))])
+    assert abs(tr - k / (n - k - 1)) < 0.005
+
+
+def test_lower_bound_inputs_and_formulas():
+    qid = "sample-complexity-lower-bounds"
+    says(qid, r"$\frac12\pm\varepsilon$", r"about $1/\varepsilon^2$ flips", r"about $8\varepsilon^2$",
+         r"$\Theta((d+\ln(1/\delta))/\varepsilon^2)$", r"$x_0,\dots,x_{d-1}$", r"$1-8\varepsilon$",
+         r"$8\varepsilon/(d-1)$", r"$8\varepsilon n$", r"order $2\varepsilon$", r"$\ln(1/\delta)/\varepsilon$ term",
+         r"$\Theta((d+\ln(1/\delta))/\varepsilon)$", r"$\ln(1/\varepsilon)$ factor", r"$\Pr(y=1\mid x_i)=\frac12+\varepsilon s_i$",
+         r"costs $2\varepsilon$", r"$p=\frac12+\varepsilon$", r"$q=\frac12-\varepsilon$",
+         r"$\mathrm{KL}=2\varepsilon\ln(p/q)\approx8\varepsilon^2$", r"$\frac14e^{-n\,\mathrm{KL}}$",
+         r"of order $1/\varepsilon^2$ examples", r"$\Omega(d/\varepsilon^2)$", r"$\Omega(\ln(1/\delta)/\varepsilon^2)$",
+         r"With $\varepsilon=0.05$", r"$\frac14e^{-n\mathrm{KL}}\le0.05$", r"at most 0.05 under both",
+         r"escapes the $1/\varepsilon^2$ rate", r"gap to $1/\varepsilon$", "about four", r"n\ge\ln5/")
+    # Bretagnolle-Huber: for the majority test, max error >= exp(-n KL)/4 at every odd n
+    p, q = 0.55, 0.45
+    kl = (p - q) * math.log(p / q)
+    for n in (11, 81, 269):
+        err = stats.binom.cdf(n // 2, n, p)
+        assert err >= 0.25 * math.exp(-n * kl)
+
+
+def test_vacuous_inputs():
+    qid = "vacuous-bounds-deep-nets"
+    says(qid, r"$\{\pm1\}$-valued", r"$10^6$ float32 weights", r"$\ln|\mathcal H|\le32\times10^6\ln2$",
+         r"$(\ln|\mathcal H|+\ln(1/\delta))/n$", r"$n=5\times10^4$", r"$\delta=0.05$", "50,000 images", "CIFAR-10",
+         "With 10 classes", "training error 0, a gap of 0.9", "a gap of 0.9 and is vacuous", "exceeds 1")
+
+
+def test_pac_bayes_inputs_and_formulas():
+    qid = "pac-bayes-flat-minima"
+    says(qid, r"$\mathbb{E}_QL\le\mathbb{E}_QL_S+\sqrt{(\mathrm{KL}(Q\Vert P)+\ln(2\sqrt n/\delta))/(2n)}$",
+         r"$\ln(1/P(h))$", r"losses in $[0,1]$", r"\sqrt{\frac{\mathrm{KL}(Q\Vert P)+\ln(2\sqrt n/\delta)}{2n}}",
+         r"$\phi=2n(L-L_S)^2$", r"at most $2\sqrt n$", r"$P=\mathcal N(0,\sigma_P^2I)$", r"$Q=\mathcal N(w,\sigma_Q^2I)$",
+         r"\frac12\Bigl[\frac{d\sigma_Q^2+\lVert w\rVert^2}{\sigma_P^2}-d+d\ln\frac{\sigma_P^2}{\sigma_Q^2}\Bigr]",
+         r"Take $d=10^5$ weights with $\lVert w\rVert^2=100$, $\sigma_P=0.1$, $n=5\times10^4$ and $\delta=0.05$",
+         r"$1-\delta$")
+    # Maurer's lemma: E exp(2n (L - L_S)^2) <= 2 sqrt(n) for a Bernoulli mean, computed exactly
+    for n, p in ((50, 0.1), (200, 0.5)):
+        k = np.arange(n + 1)
+        mgf = np.sum(stats.binom.pmf(k, n, p) * np.exp(2 * n * (p - k / n) ** 2))
+        assert mgf <= 2 * math.sqrt(n)
+
+
+def test_compression_inputs_and_formulas():
+    qid = "compression-occam"
+    says(qid, r"$2^{-|h|}$", r"$L(h)\le(|h|\ln2+\ln(1/\delta))/n$", r"$L(h)\le(\ln\binom nk+\ln(1/\delta))/(n-k)$",
+         r"$\sum_h2^{-|h|}\le1$", r"$\delta2^{-|h|}$", r"$L(h)\le L_S(h)+\sqrt{(|h|\ln2+\ln(2/\delta))/(2n)}$",
+         r"$(1-\varepsilon)^{n-k}$", r"\le\frac{\ln\binom nk+\ln(1/\delta)}{n-k}\le\frac{k\ln(en/k)+\ln(1/\delta)}{n-k}",
+         r"$k=1,\dots,n$", r"trained on $n=10^4$ separable points ends with $k=50$", r"With $\delta=0.05$",
+         r"$(311.9+\ln20)/9950=", r"$(1000\ln2+\ln20)/10^4=", r"$1-\delta$")
+
+
+def test_loo_inputs_and_formulas():
+    qid = "loo-cross-validation"
+    says(qid, r"$n-1$", r"$n(K-1)/K$", r"$e_i/(1-H_{ii})$", r"$\mathbb{E}\,\ell(A(S^{\setminus i}),z_i)=\mathbb{E}\,L(A(S_{n-1}))$",
+         r"$\mathrm{LOO}=\frac1n\sum_i\ell(A(S^{\setminus i}),z_i)$", r"$\sigma^2/n$",
+         r"y_i-\hat y_{-i}=\frac{y_i-\hat y_i}{1-H_{ii}}", r"$x=(1,2,3,4,5)$", r"$y=(1.2,1.9,3.2,3.8,5.1)$",
+         r"$H_{ii}=\frac15+(x_i-3)^2/10=", r"Dividing by $1-H_{ii}$", r"Use $K=5$ or $10$", "refitting five times")
+
+
+def test_double_descent_inputs_and_formulas():
+    qid = "double-descent-random-features"
+    mod = figure_module("double_descent_random_features")
+    says(qid, r"$\max(0,w_j^\top x_i)/\sqrt p$", r"$\sigma^2\sum_i1/s_i^2$", r"$(1-\sqrt{\min(n,p)/\max(n,p)})^2$",
+         r"$1/s_i$ by $s_i/(s_i^2+\lambda)$", f"$n={mod.N_TRAIN}$ points in {mod.DIM} dimensions",
+         f"noise standard deviation {mod.NOISE_SD:g}", f"Ridge with $\\lambda={mod.RIDGE:g}$")
+
+
+def test_benign_inputs_and_formulas():
+    qid = "benign-overfitting-linear"
+    says(qid, r"$\sigma^2(k^\star/n+n/R_{k^\star})$", r"$k^\star/n\to0$", r"$n/R_{k^\star}\to0$", r"$r_0(\Sigma)=o(n)$",
+         r"$\hat\theta=X^\top(XX^\top)^{-1}y$", r"r_k(\Sigma)=\frac{\sum_{i>k}\lambda_i}{\lambda_{k+1}}",
+         r"R_k(\Sigma)=\frac{\bigl(\sum_{i>k}\lambda_i\bigr)^2}{\sum_{i>k}\lambda_i^2}",
+         r"$\lVert\theta^\star\rVert^2\lambda_1\max\{\sqrt{r_0/n},r_0/n\}$", r"Take $n=100$, five signal directions with $\lambda=1$",
+         r"a tail of 2000 directions with $\lambda=1/2000$", r"$\sigma=1$", r"noise of variance 1 exactly",
+         r"$\sigma^2(k^\star/n+n/R_5)=", r"the same 2005 parameters", r"$1-100/2005+100/1904=")
+
+
+def test_implicit_bias_inputs_and_formulas():
+    qid = "implicit-bias-max-margin"
+    says(qid, r"at rate $1/\log t$", r"$\ln(1+e^{-m})\approx e^{-m}$", r"$L(w)=\frac1n\sum_i\ln(1+e^{-w^\top z_i})$",
+         r"$w^\top z_i>0$", r"a step below $2/\beta$", r"$\hat w=\arg\min\{\lVert w\rVert:w^\top z_i\ge1\ \forall i\}$",
+         r"$\alpha_i\ge0$", r"=O\Bigl(\frac1{\log t}\Bigr)", r"which is $1/t$ for support vectors",
+         r"$z=(2,0.2),(0.5,1.5),(1.5,1.5),(3,2)$", r"$\hat w=(13/29,15/29)=", r"so step 1 is below $2/\beta$",
+         r"with step 1 gives, after $10$, $10^2$, $10^3$ and $10^4$ steps", r"After $10^4$ steps", r"$\lVert\hat w\rVert\ln t=",
+         r"$w_t\approx\hat w\log t$", r"grows like $\log t$", r"$\beta=\lambda_{\max}(\frac1n\sum_iz_iz_i^\top)/4=")
+
+
+def test_online_inputs_and_formulas():
+    qid = "online-learning-regret"
+    says(qid, r"losses in $[0,1]$", r"$\eta=\sqrt{8\ln N/T}$", r"$\sqrt{(T/2)\ln N}$", r"$O(\sqrt{\ln(1/\delta)/T})$",
+         r"$p_{t,i}\propto e^{-\eta L_{t-1,i}}$", r"\le-\eta\langle p_t,\ell_t\rangle+\frac{\eta^2}{8}", r"$W_0=N$",
+         r"$\ln N/\eta+\eta T/8$", r"$w_{t+1}=\Pi(w_t-\eta_tg_t)$",
+         r"$\lVert w_{t+1}-u\rVert^2\le\lVert w_t-u\rVert^2-2\eta_t\langle g_t,w_t-u\rangle+\eta_t^2G^2$",
+         r"$\eta_t=D/(G\sqrt t)$", r"$\frac32DG\sqrt T$", r"$\bar w=\frac1T\sum_tw_t$", r"With $N=1000$ experts and $T=10^4$ rounds",
+         r"losses $(\frac12,0)$ and then alternately $(0,1)$ and $(1,0)$", r"about $T$ in total", r"$O(DG\sqrt T)$",
+         r"order $\sqrt{T\ln N}$", r"improves to $\log T$")
+    # Hoeffding's lemma: ln E exp(-eta X) <= -eta E X + eta^2/8 for X in [0,1]
+    for p in (0.1, 0.5, 0.9):
+        for eta in (0.1, 1.0, 3.0):
+            assert math.log(1 - p + p * math.exp(-eta)) <= -eta * p + eta**2 / 8 + 1e-12
+    # the optimised bound
+    n_exp, horizon = 1000, 10**4
+    eta = math.sqrt(8 * math.log(n_exp) / horizon)
+    assert np.isclose(math.log(n_exp) / eta + eta * horizon / 8, math.sqrt(horizon / 2 * math.log(n_exp)))
+
+
+def test_nn_inputs_and_formulas():
+    qid = "nearest-neighbour-consistency"
+    says(qid, r"$\mathbb{E}[2\eta(x)(1-\eta(x))]\le2R^\star(1-R^\star)$", r"$k/n\to0$", r"like $n^{-1/d}$",
+         r"$R^\star=\mathbb{E}\min(\eta,1-\eta)$", r"$\Pr(y\ne y')=\eta(x)(1-\eta(x'))+(1-\eta(x))\eta(x')$",
+         r"$2\eta(x)(1-\eta(x))=2r(x)(1-r(x))$", r"$r=\min(\eta,1-\eta)$", r"$2r(1-r)$ is concave",
+         r"=\mathbb{E}\bigl[2r(x)(1-r(x))\bigr]\le2R^\star(1-R^\star)", r"With $\eta=0.1$ everywhere, $R^\star=0.1$",
+         r"$\eta=0.1$ on half the space and $0.4$ on the other half", r"$2R^\star(1-R^\star)=", r"$n^{-1/(d+2)}$",
+         r"$2^d$ times more data", r"for $d=10$", "twice the Bayes error")
+    # the 1-NN limit of a two-valued eta: mean of 2 eta (1 - eta) over the two halves
+    assert np.isclose(np.mean([2 * 0.1 * 0.9, 2 * 0.4 * 0.6]), 0.33)
