@@ -1155,3 +1155,97 @@ def test_nn_inputs_and_formulas():
          r"$2^d$ times more data", r"for $d=10$", "twice the Bayes error")
     # the 1-NN limit of a two-valued eta: mean of 2 eta (1 - eta) over the two halves
     assert np.isclose(np.mean([2 * 0.1 * 0.9, 2 * 0.4 * 0.6]), 0.33)
+
+
+def says_in(qid: str, name: str, *fragments: str) -> None:
+    """Each fragment appears in the named field itself (a formula repeated in both fields is checked in each)."""
+    says(qid, *fragments, fields=(name,))
+
+
+# notation whose constants never change: 1-delta, 1/epsilon, 1/delta, 1-epsilon, [0,1], 2^n, 2^m, 1-NN
+NOTATION = [
+    (re.compile(r"(?<![\d.\w ])(\d+)-\\delta"), {"1"}),
+    (re.compile(r"(?<![\d.\w ])(\d+)-\\varepsilon"), {"1"}),
+    (re.compile(r"(?<![\d.\w ])(\d+)/\\varepsilon"), {"1"}),
+    (re.compile(r"(?<![\d.\w ])(\d+)/\\delta"), {"1", "2"}),
+    (re.compile(r"\[(\d+),(\d+)\]"), {("0", "1")}),
+    (re.compile(r"(?<![\d.])(\d+)\^(?:m|n)\b"), {"2"}),
+    (re.compile(r"(?<![\d.])(\d+)-NN"), {"1", "5"}),
+]
+
+
+@pytest.mark.parametrize("qid", ids())
+def test_notation_constants(qid):
+    for name in ("answer", "short_answer"):
+        text = field(qid, name)
+        for pattern, allowed in NOTATION:
+            for found in pattern.findall(text):
+                assert found in allowed, (qid, name, pattern.pattern, found)
+    text = field(qid, "answer") + field(qid, "short_answer")
+    # 2/delta only ever appears as ln(2/delta) or ln(2/(w_k delta)) in two-sided bounds
+    for m in re.finditer(r"(\d+)/\\delta", text):
+        if m.group(1) == "2":
+            assert text[max(0, m.start() - 4):m.start()].endswith("\\ln("), (qid, text[m.start() - 10:m.end()])
+
+
+def test_repeated_statements_each_checked():
+    says("erm-generalisation-gap", "so its gap is 0.5")
+    says("pac-finite-class", "form a class of $3^{20}$ hypotheses", "the union over all $3^{20}$ of them",
+         r"$0.95^{532}\approx1.4\times10^{" + str(math.floor(math.log10(0.95**532))) + "}$")
+    says_in("pac-finite-class", "short_answer", r"$(1-\varepsilon)^n\le e^{-\varepsilon n}$")
+    says("realisable-vs-agnostic-rates", r"/(2\cdot0.05^2)=5454.1")
+    says("vc-dimension-examples", "produce all $2^m$", "take $0$ and the unit vectors", "any $d+2$ points in",
+         "a system of $d+1$ equations in $d+2$ unknowns")
+    says_in("vc-dimension-examples", "short_answer", "all $2^m$ labellings", r"$\mathbb{R}^d$: $d+1$",
+            "any $d+2$ points split")
+    says_in("sauer-shelah-vc-bound", "answer", "collapses from $2^n$")
+    says_in("sauer-shelah-vc-bound", "short_answer", "polynomial rather than $2^n$")
+    n, k = 100, 1000
+    cdf = stats.binom.cdf(np.arange(n + 1), n, 0.5)
+    p_min_le = 1 - (1 - cdf) ** k
+    median = np.arange(n + 1)[np.searchsorted(p_min_le, 0.5)] / n
+    says("uniform-convergence-why", f"(median {median:.2f})", f"is {float(fmt(p_min_le[40], 12)):g} to twelve decimal places")
+    says("rademacher-complexity", r"\le\frac Bn\sqrt{\sum_i\lVert x_i\rVert^2}\le\frac{BR}{\sqrt n}")
+    for name in ("answer", "short_answer"):
+        says_in("margin-bounds-svm", name, r"+\frac{2R}{\gamma\sqrt n}+\sqrt{\frac{\ln(1/\delta)}{2n}}")
+        says_in("compression-occam", name, r"$L(h)\le(|h|\ln2+\ln(1/\delta))/n$")
+        says_in("benign-overfitting-linear", name, r"$\sigma^2(k^\star/n+n/R_{k^\star})$")
+        says_in("online-learning-regret", name, r"$\eta=\sqrt{8\ln N/T}$", r"$\sqrt{(T/2)\ln N}$", "losses in $[0,1]$")
+    gamma, n = 0.1, 10**4
+    says("margin-bounds-svm", f"The effective dimension is $R^2/\\gamma^2={1 / gamma**2:.0f}$",
+         f"at most $R^2/\\gamma^2={1 / gamma**2:.0f}$ mistakes",
+         f"$2R/(\\gamma\\sqrt n)+\\sqrt{{\\ln(1/\\delta)/(2n)}}={2 / (gamma * math.sqrt(n)):g}+{math.sqrt(math.log(20) / (2 * n)):.3f}=")
+    says("algorithmic-stability", r"$F_S(w)=L_S(w)+\lambda\lVert w\rVert^2$", r"\le(2L/n)\sum_t\alpha_t$ and stability $(2L^2/n)\sum_t\alpha_t$",
+         f"$4n\\beta={4 * 10**4 * 2 / (0.01 * 10**4):.0f}$")
+    says_in("algorithmic-stability", "short_answer", r"is $(2L^2/n)\sum_t\alpha_t$-stable")
+    says("bias-complexity-tradeoff", r"noise variance $\sigma^2$")
+    val = (32e6 * math.log(2) + math.log(20)) / 5e4
+    says("vacuous-bounds-deep-nets", "test error is 0.9 and the training error 0", f"an error {int(val)} times larger")
+    says("compression-occam", r"With $\delta=0.05$, $\ln\binom{10^4}{50}")
+    says_in("loo-cross-validation", "answer", "at sample size $n-1$", "at size $n(K-1)/K$")
+    says_in("loo-cross-validation", "short_answer", "trained on $n-1$ points", "training size $n(K-1)/K$")
+    says("benign-overfitting-linear", r"Let $x\sim\mathcal N(0,\Sigma)$", r"noise variance $\sigma^2$",
+         f"$\\sigma^2\\cdot5/94={5 / 94:.3f}$", "learn from 100 points")
+    says("implicit-bias-max-margin", "bounded below by 0 and never reaches it",
+         f"normalised margin $1/\\lVert\\hat w\\rVert={math.sqrt(29**2 / (13**2 + 15**2)):.3f}$")
+    says_in("implicit-bias-max-margin", "short_answer", "decreases towards 0 as")
+    says("online-learning-regret", r"\ln\frac{W_t}{W_{t-1}}", r"minimised at $\eta=\sqrt{8\ln N/T}$ with value $\sqrt{(T/2)\ln N}$",
+         r"+O(\sqrt{\ln(1/\delta)/T})$ for losses in $[0,1]$",
+         f"$\\eta=\\sqrt{{8\\ln N/T}}={math.sqrt(8 * math.log(1000) / 1e4):.4f}$",
+         f"$\\sqrt{{(T/2)\\ln N}}={math.sqrt(1e4 / 2 * math.log(1000)):.1f}$")
+    wrong = stats.binom.sf(2, 5, 0.1)
+    says("nearest-neighbour-consistency", f"probability {wrong:.5f}, so the error tends to ${wrong:.5f}\\cdot0.9+{1 - wrong:.5f}\\cdot0.1",
+         r"$\eta(x)=\Pr(y=1\mid x)$", r"R^\star\le\lim_{n\to\infty}R_{1\mathrm{NN}}", r"With $\eta=0.1$ everywhere, $R^\star=0.1$ and 1-NN tends to $2\cdot0.1\cdot0.9=",
+         r"$R^\star=0.25$, 1-NN tends to", r"scales like $n^{-1/d}$, so halving", "1-NN guesses by sampling", "1-NN also interpolates")
+    says_in("nearest-neighbour-consistency", "short_answer", "so 1-NN predicts", r"degrade like $n^{-1/d}$")
+
+
+def test_double_descent_sentences():
+    qid = "double-descent-random-features"
+    c = dd_curves()
+    p, mn, rg, smin = c["p"], c["minnorm"], c["ridge"], c["smin"]
+    peak = int(np.argmax(mn))
+    small = int(np.argmin(np.where(p < 100, mn, np.inf)))
+    says(qid, f"falls to {mn[-1]:.3f} at $p={p[-1]}$", f"{smin[small]:.3f} at $p={p[small]}$",
+         f"{smin[peak]:.4f} at $p={p[peak]}$", f"{smin[-1]:.3f} at $p={p[-1]}$", f"reaches {rg[-1]:.3f} at $p={p[-1]}$",
+         f"at $p={p[small]}$ ({mn[small]:.3f})", f"at $p={p[peak]}$ ({mn[peak]:.3f})")
