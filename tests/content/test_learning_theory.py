@@ -1249,3 +1249,28 @@ def test_double_descent_sentences():
     says(qid, f"falls to {mn[-1]:.3f} at $p={p[-1]}$", f"{smin[small]:.3f} at $p={p[small]}$",
          f"{smin[peak]:.4f} at $p={p[peak]}$", f"{smin[-1]:.3f} at $p={p[-1]}$", f"reaches {rg[-1]:.3f} at $p={p[-1]}$",
          f"at $p={p[small]}$ ({mn[small]:.3f})", f"at $p={p[peak]}$ ({mn[peak]:.3f})")
+
+
+def test_threshold_caption_formula():
+    name = "threshold_bound_gap"
+    mod = figure_module(name)
+    caption = mod.CAPTION
+    assert r"$2\sqrt{2\ln(n+1)/n}+\sqrt{\ln(1/\delta)/(2n)}$" in caption
+    assert r"uniform in $[0,1]$" in caption and r"$[x\ge0.3]$" in caption
+    for n in (20, 1000):
+        expected = 2 * math.sqrt(2 * math.log(n + 1) / n) + math.sqrt(math.log(1 / mod.DELTA) / (2 * n))
+        assert np.isclose(mod.bound(n), expected)
+    # the growth function of thresholds on n distinct points is n + 1
+    xs = np.sort(np.random.default_rng(0).random(12))
+    labellings = {tuple((xs >= t).astype(int)) for t in np.r_[xs, 2.0]}
+    assert len(labellings) == len(xs) + 1
+    assert caption_states(name, "0.1", near="flipped with probability")
+
+
+def test_numbers_stated_twice_in_a_sentence():
+    n, k = 10**4, 50
+    log_binom = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
+    says("compression-occam", f"$\\ln\\binom{{10^4}}{{50}}={log_binom:.1f}$", f"$({log_binom:.1f}+\\ln20)/{n - k}=")
+    ln_term = math.log(2 * 3**20 / 0.01)
+    says("realisable-vs-agnostic-rates", f"$\\ln(2|\\mathcal H|/\\delta)/(2\\cdot0.05^2)={ln_term / (2 * 0.05**2):.1f}$")
+    says("nearest-neighbour-consistency", f"$2\\cdot0.1\\cdot0.9={2 * 0.1 * 0.9:.2f}$, which equals the bound")
