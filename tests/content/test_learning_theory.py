@@ -1274,3 +1274,17 @@ def test_numbers_stated_twice_in_a_sentence():
     ln_term = math.log(2 * 3**20 / 0.01)
     says("realisable-vs-agnostic-rates", f"$\\ln(2|\\mathcal H|/\\delta)/(2\\cdot0.05^2)={ln_term / (2 * 0.05**2):.1f}$")
     says("nearest-neighbour-consistency", f"$2\\cdot0.1\\cdot0.9={2 * 0.1 * 0.9:.2f}$, which equals the bound")
+
+
+def test_benign_power_law_condition():
+    qid = "benign-overfitting-linear"
+    says(qid, r"$\lambda_k=k^{-\alpha}\ln^{-\beta}(k+1)$", r"only when $\alpha=1$ and $\beta>1$")
+    # with alpha = 1 the tail sum diverges only if beta <= 1: for beta > 1 the trace is finite (r_0 finite)
+    k = np.arange(1, 2_000_001, dtype=float)
+    finite = np.sum(1 / (k * np.log(k + 1) ** 2))
+    assert finite < 10
+    # for alpha = 1, beta > 1 the effective rank r_k grows like k log k, faster than k: the tail absorbs noise
+    lam = 1 / (k * np.log(k + 1) ** 2)
+    tail = np.cumsum(lam[::-1])[::-1]
+    r = tail[1:] / lam[1:]
+    assert r[10_000] / 10_000 > r[100] / 100
