@@ -1288,3 +1288,13 @@ def test_benign_power_law_condition():
     tail = np.cumsum(lam[::-1])[::-1]
     r = tail[1:] / lam[1:]
     assert r[10_000] / 10_000 > r[100] / 100
+
+
+def test_caption_details():
+    mod = figure_module("threshold_bound_gap")
+    assert caption_states("threshold_bound_gap", f"{100 * mod.LEVEL:.0f}", near="percentile")
+    dd = figure_module("double_descent_random_features")
+    assert r"$\max(0,w_j^\top x)$" in dd.CAPTION
+    x = np.array([[1.0, -2.0]])
+    w = np.array([[1.0], [1.0]])
+    assert np.all(np.maximum(0.0, x @ w) == 0)  # the features are ReLUs of w^T x, zero below 0
