@@ -161,20 +161,21 @@ def _compile_all(folders: dict[str, tuple[Path, str]], out_dir: Path, epoch: int
         except KeyboardInterrupt:
             tex.stop_all()
             raise
+        results = {}
         for output, future in futures.items():
-            folder, digest, target = todo[output]
             try:
-                result = future.result()
+                results[output] = future.result()
             except TexError as exc:
                 failures.append(str(exc))
-                continue
-            copy_atomic(result.pdf, target)
-            write_text(folder / "stamp", f"{digest}\n{_file_hash(target)}\n")
-            report.compiled.append(output)
-            report.passes[output] = result.passes
-            report.warnings.extend(card_overflows(result.log, faces))
-    if failures:
-        raise TexError("\n".join(failures) + "\nThe previous PDFs were left in place.")
+    if failures:  # every edition stays as it was, so they never disagree
+        raise TexError("\n".join(failures) + "\nNo output was changed: the previous PDFs were left in place.")
+    for output, result in results.items():
+        folder, digest, target = todo[output]
+        copy_atomic(result.pdf, target)
+        write_text(folder / "stamp", f"{digest}\n{_file_hash(target)}\n")
+        report.compiled.append(output)
+        report.passes[output] = result.passes
+        report.warnings.extend(card_overflows(result.log, faces))
 
 
 def _is_current(folder: Path, digest: str, target: Path) -> bool:

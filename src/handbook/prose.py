@@ -215,8 +215,38 @@ class _Reader:
         return [["m", _math_source(body), node.displaytype == "display"]]
 
     def check_math(self, nodes: list | None, in_alignment: bool) -> None:
-        for node in nodes or []:
+        nodes = [n for n in nodes or [] if n is not None]
+        for node in nodes:
             self.check_math_node(node, in_alignment)
+        self.check_scripts(nodes)
+        self.check_delimiters(nodes)
+
+    def check_scripts(self, nodes: list) -> None:
+        """A ^ or _ must be followed by what it raises or lowers, as TeX requires."""
+        for i, node in enumerate(nodes):
+            if not isinstance(node, lw.LatexCharsNode):
+                continue
+            for match in re.finditer(r"[\^_]", node.chars):
+                rest = node.chars[match.end():].lstrip()
+                following = rest[:1] if rest else _first_char(nodes[i + 1:])
+                if following in ("", "^", "_", "&", "}"):
+                    what = "superscript" if match.group() == "^" else "subscript"
+                    self.fail(node.pos + match.start(), f"{match.group()} needs a {what} after it, "
+                                                        f"e.g. x{match.group()}{{2}}")
+
+    def check_delimiters(self, nodes: list) -> None:
+        """Every \\left has its \\right in the same group, and the other way round."""
+        depth, opened = 0, []
+        for node in nodes:
+            if isinstance(node, lw.LatexMacroNode) and node.macroname in ("left", "right"):
+                if node.macroname == "left":
+                    opened.append(node)
+                elif opened:
+                    opened.pop()
+                else:
+                    self.fail(node.pos, "\\right without a \\left before it in the same group")
+        for node in opened:
+            self.fail(node.pos, "\\left without a matching \\right in the same group (use \\right. for none)")
 
     def check_math_node(self, node: lw.LatexNode, in_alignment: bool) -> None:
         if node is None:
@@ -244,11 +274,27 @@ class _Reader:
         name = node.macroname
         if name == _PERCENT:
             return
+        if name == "\\" and not in_alignment:
+            self.fail(node.pos, "\\\\ breaks lines only inside aligned, cases or a matrix; "
+                                "wrap the lines in \\begin{aligned}...\\end{aligned}")
+            return
+        if name in _MATH_TEXT:
+            self.check_text_in_math(node)
         if name in wl.FORBIDDEN:
             self.fail(node.pos, f"\\{name} is not allowed in content")
         elif name not in wl.MATH_COMMANDS:
             self.fail(node.pos, _unknown(name, "maths", sorted(wl.MATH_COMMANDS)))
         self.check_args(node, in_alignment)
+
+    def check_text_in_math(self, node: lw.LatexMacroNode) -> None:
+        """Text inside \\text{} in maths: non-ASCII there would be turned into maths commands TeX rejects."""
+        arg = _first_arg(node)
+        for child in (arg.nodelist if isinstance(arg, lw.LatexGroupNode) else []) or []:
+            if isinstance(child, lw.LatexCharsNode):
+                for i, ch in enumerate(child.chars):
+                    if ord(ch) > 127 and ch != _PERCENT:
+                        self.fail(child.pos + i, f"character {ch!r} (U+{ord(ch):04X}) cannot be typeset inside "
+                                                 f"\\{node.macroname}{{}}; write it as maths outside the text")
 
     def check_args(self, node: lw.LatexNode, in_alignment: bool) -> None:
         if node.nodeargd is None:
@@ -264,6 +310,21 @@ class _Reader:
                 self.fail(node.pos + i, "& in maths belongs inside aligned, cases or a matrix")
             elif ord(ch) > 127 and ch != _PERCENT and _unicode_math(ch) is None:
                 self.fail(node.pos + i, f"character {ch!r} (U+{ord(ch):04X}) has no LaTeX maths equivalent")
+
+
+# Maths commands whose argument is set as text, where only text characters print.
+_MATH_TEXT = frozenset({"text", "textrm", "textit", "textbf", "textsf", "texttt", "mbox", "hbox"})
+
+
+def _first_char(nodes: list) -> str:
+    """The first character the nodes start with, '' if none; a command or group counts as 'x'."""
+    for node in nodes:
+        if isinstance(node, lw.LatexCharsNode):
+            if node.chars.strip():
+                return node.chars.lstrip()[0]
+        else:
+            return "x"
+    return ""
 
 
 def _first_arg(node: lw.LatexMacroNode) -> lw.LatexNode | None:
