@@ -63,3 +63,37 @@ def test_a_failed_edition_leaves_every_edition_as_it_was(mini, capsys):
     assert run("build", "--project", str(mini), "--quiet") == 1
     assert "No output was changed" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in (mini / "dist").glob("*.pdf")} == before
+
+
+def warnings_of(project: Path, caplog) -> list[str]:
+    caplog.clear()
+    load_book(project)
+    return [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+
+
+def test_a_title_cut_by_a_yaml_comment_is_a_warning_with_the_fix(mini, caplog):
+    path = mini / "content/more.yaml"
+    path.write_text(path.read_text().replace("title: KL divergence", "title: Exploration #1 versus exploitation"))
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "Exploration" in text)
+    (warning,) = warnings_of(mini, caplog)
+    assert warning.startswith(f"content/more.yaml:{line}:")
+    assert "'#1 versus exploitation' is lost" in warning
+    assert 'title: "Exploration #1 versus exploitation"' in warning
+
+
+def test_a_comment_set_off_as_a_comment_is_not_a_warning(mini, caplog):
+    path = mini / "content/more.yaml"
+    path.write_text(path.read_text().replace("title: KL divergence", "title: KL divergence  # the classic"))
+    assert warnings_of(mini, caplog) == []
+
+
+def test_dollars_meant_as_money_are_a_warning_at_the_first_dollar(mini, caplog):
+    path, line, col = put_in_answer(mini, "A bet: $5 now beats $10 later.")
+    (warning,) = warnings_of(mini, caplog)
+    assert warning.startswith(f"content/more.yaml:{line}:{col + len('A bet: ')}:")
+    assert "for a dollar sign write \\$" in warning
+
+
+def test_escaped_dollars_and_ordinary_maths_are_not_warned_about(mini, caplog):
+    put_in_answer(mini, r"It costs \$5, not \$10, with probability $1-\delta$ when $n \ge 10$.")
+    assert warnings_of(mini, caplog) == []

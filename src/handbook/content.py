@@ -148,6 +148,7 @@ def load_book(project: Path, cache_dir: Path | None = None) -> Book:
     trees = _load_trees(project, sorted(content.glob("*.yaml")), problems)
     if problems:  # links into a file that did not parse would only add noise
         raise ContentError(problems)
+    problems.extend(w for tree in trees.values() for w in tree.warnings)
     book_tree = trees.pop(_display(project, content / "book.yaml"), None)
     book = _read_book(book_tree, trees, problems) if book_tree else None
     if book is not None:

@@ -39,6 +39,8 @@ def parse_all(book: Book, cache_dir: Path | None, problems: list[Problem]) -> No
         used[key] = cache[key]
         prose.pieces = pieces
         problems.extend(Problem(prose.node.at(off), f"{label}: {msg}") for off, msg in found)
+        problems.extend(Problem(prose.node.at(off), f"{label}: {msg}", warning=True)
+                        for off, msg in prose_mod.doubtful(prose.source))
         bad = prose_mod.unprintable(pieces) if not found else []
         if bad:
             shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in dict.fromkeys(bad))

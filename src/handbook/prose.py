@@ -385,6 +385,22 @@ def _math_source(body: str) -> str:
     return "".join(out).strip()
 
 
+# -- doubts: text that is valid but probably not what the author meant --------
+
+# `$5 now beats $10`: two dollar signs meant as money make one formula.
+_MONEY = re.compile(r"(?<!\\)\$(\d[^$]*?[A-Za-z]{2,}\s+[A-Za-z]{2,}[^$]*)(?<!\\)\$")
+
+
+def doubtful(source: str) -> list[tuple[int, str]]:
+    """(offset, message) for valid text that probably does not mean what it says."""
+    found = []
+    for match in _MONEY.finditer(source):
+        if not re.search(r"\\[A-Za-z]+\s*$", source[: match.start(1)]):
+            found.append((match.start(), f"'${match.group(1)}$' is set as one formula, words run together; "
+                                          "for a dollar sign write \\$ (e.g. \\$5)"))
+    return found
+
+
 # -- checking characters of running text ------------------------------------
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+import re
 from typing import Any
 
 import yaml
@@ -39,6 +40,7 @@ class Node:
     key_pos: dict[str, Pos] = field(default_factory=dict)
     block: tuple[int, int] | None = None  # literal block: first line, indent
     quoted: bool = False
+    warnings: list[Problem] = field(default_factory=list)  # on the root: doubts about the file
 
     def at(self, offset: int) -> Pos:
         """The file position of character `offset` of a string value."""
@@ -69,9 +71,11 @@ def load(path: Path, display: str) -> Node:
     if root is None:
         raise _fail(Pos(display, 1, 1), "the file holds no YAML document")
     problems: list[Problem] = []
-    node = _Converter(display, text, problems).convert(root, 0)
+    converter = _Converter(display, text, problems)
+    node = converter.convert(root, 0)
     if problems:
         raise ContentError(problems)
+    node.warnings = converter.warnings
     return node
 
 
@@ -118,6 +122,7 @@ class _Converter:
         self.problems = problems
         self.seen: set[int] = set()
         self.scalars = yaml.SafeLoader("")
+        self.warnings: list[Problem] = []
 
     def convert(self, node: yaml.Node, depth: int) -> Node:
         pos = _mark_pos(self.display, node.start_mark)
@@ -165,10 +170,29 @@ class _Converter:
         else:
             return self._bad(pos, f"tag {node.tag} is not allowed; content holds plain text, numbers and lists")
         out = Node(value, pos)
+        if node.style is None and isinstance(value, str):
+            self._check_cut(node)
         if node.style == "|":
             out.block = self._block_start(node)
         out.quoted = node.style in ("'", '"')
         return out
+
+    def _check_cut(self, node: yaml.ScalarNode) -> None:
+        """Warn when ' #' ends a plain value that reads as if it went on ('Exploration #1 ...').
+
+        YAML takes ' #' as the start of a comment. A comment set off by two
+        spaces, or by '# ' with a space after it, is taken as meant.
+        """
+        end = node.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        if re.match(r" #[^\s#]", rest):
+            key_line = self.lines[end.line].lstrip()
+            self.warnings.append(Problem(
+                Pos(self.display, end.line + 1, end.column + 2),
+                f"the value stops before ' #', which YAML reads as a comment: the text '{rest.strip()}' is lost. "
+                f"Quote the whole value: {key_line.split(':', 1)[0]}: \"{node.value}{rest}\"" if ":" in key_line
+                else f"the value stops before ' #', which YAML reads as a comment; quote the whole value",
+                warning=True))
 
     def _block_start(self, node: yaml.ScalarNode) -> tuple[int, int]:
         """First content line (1-based) and indentation of a literal block."""
