@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from conftest import run, write
+from conftest import pdftext, run, write
 from handbook.build import build
 from handbook.content import load_book
 from handbook.errors import ContentError, TexError
@@ -97,3 +99,54 @@ def test_dollars_meant_as_money_are_a_warning_at_the_first_dollar(mini, caplog):
 def test_escaped_dollars_and_ordinary_maths_are_not_warned_about(mini, caplog):
     put_in_answer(mini, r"It costs \$5, not \$10, with probability $1-\delta$ when $n \ge 10$.")
     assert warnings_of(mini, caplog) == []
+
+
+WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+@pytest.mark.parametrize("grid", ["2x4", "3x3"])
+def test_card_topics_never_overprint_the_question(mini, grid):
+    topics = ", ".join(f"topicword{i} with several long words" for i in range(8))
+    path = mini / "content/more.yaml"
+    path.write_text(path.read_text().replace("topics: [information theory]", f"topics: [{topics}]"))
+    assert run("build", "--project", str(mini), "--quiet", "--only", "flashcards", "--cards", grid) == 0
+    words = [(float(y0), float(y1), w) for _, y0, _, y1, w in WORD.findall(pdftext(mini / "dist/flashcards.pdf", "-bbox"))]
+    header = [y1 for y0, y1, w in words if w.startswith("topicword")]
+    prompt_top = min(y0 for y0, y1, w in words if w == "Define")
+    assert header and max(header) <= prompt_top  # the topic line ends above the prompt
+    assert len({round(y0) for y0, y1, w in words if w.startswith("topicword")}) == 1  # one line
+
+
+def test_bibliography_sorts_by_first_authors_surname():
+    from handbook.render import surname_key
+
+    authors = ["Richard S. Sutton and Andrew G. Barto", "Umut Şimşekli, Levent Sagun and Mert Gürbüzbalaban",
+               "Alex Kendall and Yarin Gal", "Andrew Gelman and others", "Aad W. van der Vaart",
+               "Ilya Loshchilov and Frank Hutter"]
+    assert sorted(authors, key=surname_key) == [
+        "Andrew Gelman and others", "Alex Kendall and Yarin Gal", "Ilya Loshchilov and Frank Hutter",
+        "Umut Şimşekli, Levent Sagun and Mert Gürbüzbalaban", "Richard S. Sutton and Andrew G. Barto",
+        "Aad W. van der Vaart"]
+
+
+def test_shipped_bibliography_is_in_surname_order():
+    from handbook.render import bibliography, surname_key
+
+    book = load_book(Path(__file__).parents[1])
+    entries = bibliography(book, book.chapters)
+    keys = [surname_key(e["author"]) for e in entries]
+    assert keys == sorted(keys) and len(keys) > 100
+
+
+def test_practice_editions_start_answers_on_a_right_hand_page_and_cite_only_what_they_print(mini):
+    assert run("build", "--project", str(mini), "--quiet", "--answers", "end", "--only", "handbook") == 0
+    pdf = mini / "dist/handbook.pdf"
+    pages = pdftext(pdf).split("\f")
+    answers = next(i for i, p in enumerate(pages) if "Answers to chapter 1" in p and "Bayes’ rule follows" in p)
+    prompt = next(i for i, p in enumerate(pages) if "State Bayes’ rule for events" in p)
+    assert answers != prompt and int(PdfReader(pdf).page_labels[answers]) % 2 == 1
+    contents = next(p for p in pages if "Contents" in p)
+    assert "Bibliography" in contents
+    assert run("build", "--project", str(mini), "--quiet", "--answers", "none", "--only", "handbook") == 0
+    text = pdftext(pdf)
+    assert "Bibliography" not in text and "A Book of Tests" not in text

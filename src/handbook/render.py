@@ -8,6 +8,8 @@ a template; fragments that are already LaTeX travel as `Tex`.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,21 +152,42 @@ def topic_index(chapters: list[Chapter]) -> list[dict]:
     ]
 
 
-def bibliography(book: Book, chapters: list[Chapter]) -> list[dict]:
-    """The references cited by the included questions, in order of key."""
+def bibliography(book: Book, chapters: list[Chapter], answers: bool = True) -> list[dict]:
+    """The references the edition cites, by first author's surname; none from answers it leaves out."""
     cited = set()
     for q in (q for c in chapters for q in c.questions):
-        cited.update(q.references)
-        for _, p in q.prose_fields():
-            cited.update(t for kind, t, _ in prose_mod.Parsed(p.pieces, []).refs() if kind == "cite")
+        if answers:
+            cited.update(q.references)
+        for name, p in q.prose_fields():
+            if answers or name == "question":
+                cited.update(t for kind, t, _ in prose_mod.Parsed(p.pieces, []).refs() if kind == "cite")
     for c in chapters:
         cited.update(t for kind, t, _ in prose_mod.Parsed(c.intro.pieces, []).refs() if kind == "cite")
     refs = [book.references[k] for k in sorted(cited) if k in book.references]
     return [
         {"key": Tex(r.key), "author": r.author, "title": r.title, "year": r.year, "venue": r.venue,
          "note": r.note.rstrip(".")}  # the template ends every entry with one full stop
-        for r in sorted(refs, key=lambda r: (r.author.split(",")[0].split()[-1].lower(), r.year))
+        for r in sorted(refs, key=lambda r: (surname_key(r.author), r.year, r.title.lower()))
     ]
+
+
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "le", "la", "dos", "das", "ter"}
+
+
+def surname_key(author: str) -> str:
+    """The first author's surname as it sorts: 'Alex Kendall and Yarin Gal' -> 'kendall'.
+
+    Authors are separated by commas or 'and'; 'and others' is dropped. A
+    lowercase particle belongs to the surname ('van der Vaart' sorts under
+    v, as BibTeX sorts it), and accents are folded ('Şimşekli' with S).
+    """
+    first = re.split(r",|\s+and\s+", author.strip(), maxsplit=1)[0].split()
+    start = len(first) - 1
+    while start > 0 and first[start - 1] in _PARTICLES:
+        start -= 1
+    surname = " ".join(first[start:]) if first else author
+    folded = unicodedata.normalize("NFKD", surname)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).lower()
 
 
 @dataclass
@@ -190,7 +213,7 @@ def book_sources(env: jinja2.Environment, book: Book, chapters: list[Chapter], o
             chapter=chapter_context(chapter, link, figure_files, book, first_use), layout=layout)
     files["main.tex"] = env.get_template("handbook.tex.j2").render(
         book=_book_meta(book), layout=layout, chapters=names,
-        topics=topic_index(chapters), bibliography=bibliography(book, chapters))
+        topics=topic_index(chapters), bibliography=bibliography(book, chapters, options.answers != "none"))
     used = {f for c in chapters for q in c.questions for f in q.figures}
     return Sources(files, {f: figure_files[f] for f in sorted(used) if f in figure_files})
 
@@ -232,12 +255,12 @@ def flashcard_sources(env: jinja2.Environment, book: Book, chapters: list[Chapte
 def _card(q: Question, chapter: Chapter, link: Linker) -> dict:
     """The two faces of one card: a header line, the body, a source marker."""
     e = prose_mod.escape_text
-    front_head = rf"{e(q.number)}\enskip {e(chapter.title)}\hfill {e(q.difficulty)}\newline {e(', '.join(q.topics))}"
+    front_head = rf"\HBcardhead{{{e(q.number)}\enskip {e(chapter.title)}}}{{{e(q.difficulty)}}}{{{e(', '.join(q.topics))}}}"
     return {
         "id": q.id,
         "front": {"key": Tex(f"{q.id} question"), "head": Tex(front_head), "body": latex(q.question, link),
                   "mark": _marker(q.pos.path, q.question.node.pos.line, q.id, "question")},
-        "back": {"key": Tex(f"{q.id} short_answer"), "head": Tex(rf"Answer {e(q.number)}\enskip {e(q.title)}"),
+        "back": {"key": Tex(f"{q.id} short_answer"), "head": Tex(rf"\HBcardhead{{Answer {e(q.number)}\enskip {e(q.title)}}}{{}}{{}}"),
                  "body": latex(q.short_answer, link),
                  "mark": _marker(q.pos.path, q.short_answer.node.pos.line, q.id, "short_answer")},
     }
