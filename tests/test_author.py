@@ -150,3 +150,77 @@ def test_practice_editions_start_answers_on_a_right_hand_page_and_cite_only_what
     assert run("build", "--project", str(mini), "--quiet", "--answers", "none", "--only", "handbook") == 0
     text = pdftext(pdf)
     assert "Bibliography" not in text and "A Book of Tests" not in text
+
+
+@pytest.mark.parametrize("text,at,says", [
+    ("An open $x + y and more", "$x", "this $ opens maths that is never closed"),
+    (r"then \(x and more", r"\(x", r"this \( opens maths that is never closed"),
+    (r"a fraction $\frac{a}{b$ here", "{b", "this { is never closed"),
+    (r"Missing \emph{brace here", "{brace", "this { is never closed"),
+])
+def test_an_unclosed_delimiter_is_named_where_it_opens(mini, text, at, says):
+    _, line, col = put_in_answer(mini, text)
+    (problem,) = problems_of(mini)
+    assert (problem.pos.line, problem.pos.col) == (line, col + text.index(at))
+    assert says in problem.message
+
+
+@pytest.mark.parametrize("char,command", [("∑", r"$\sum$"), ("ℝ", r"$\mathbb{R}$")])
+def test_unicode_maths_in_running_text_is_named_at_its_column_with_the_command(mini, char, command):
+    text = f"Sum {char} here, and ${char}$ is fine."
+    _, line, col = put_in_answer(mini, text)
+    (problem,) = problems_of(mini)
+    assert (problem.pos.line, problem.pos.col) == (line, col + text.index(char))
+    assert f"write {command}" in problem.message
+
+
+@pytest.mark.parametrize("text,says", [
+    (r"$\mathscr{A}$", r"did you mean \mathcal?"),
+    (r"\textit{word}", r"did you mean \emph?"),
+    (r"$\bm{x}$", r"did you mean \boldsymbol?"),
+    (r"$x^\intercal$", r"did you mean \top?"),
+    (r"\[\begin{align} a \end{align}\]", "use aligned"),
+    (r"\item alone", r"\item belongs inside a list"),
+    (r"\alpha outside", r"\alpha is a maths command: write it inside $...$"),
+])
+def test_unknown_commands_get_a_suggestion_by_meaning(mini, text, says):
+    put_in_answer(mini, text)
+    (problem,) = problems_of(mini)
+    assert says in problem.message
+
+
+def yaml_problem(project: Path, old: str, new: str):
+    path = project / "content/more.yaml"
+    path.write_text(path.read_text().replace(old, new))
+    (problem,) = problems_of(project)
+    return problem, path.read_text().splitlines()
+
+
+def test_a_title_with_colon_space_is_told_to_be_quoted(mini):
+    problem, lines = yaml_problem(mini, "title: KL divergence", "title: KL: a divergence")
+    assert lines[problem.pos.line - 1].strip() == "title: KL: a divergence"
+    assert 'quote this title' in problem.message and 'title: "KL: a divergence"' in problem.message
+
+
+@pytest.mark.parametrize("spaces,says", [(3, "indented 1 space less than 'title'"), (5, "indented 1 space more than 'title'")])
+def test_an_indentation_slip_is_named_on_its_own_line(mini, spaces, says):
+    problem, lines = yaml_problem(mini, "    difficulty: hard", " " * spaces + "difficulty: hard")
+    assert lines[problem.pos.line - 1].strip() == "difficulty: hard"
+    assert says in problem.message
+
+
+def test_topic_and_chapter_filters_ignore_case_and_suggest(mini, capsys):
+    assert run("build", "--project", str(mini), "--quiet", "--only", "flashcards", "--topic", "Information Theory") == 0
+    assert "kl-basics" in pdftext(mini / "dist/flashcards.pdf")
+    with pytest.raises(SystemExit) as done:
+        run("build", "--project", str(mini), "--only", "flashcards", "--topic", "informaton theory")
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "did you mean 'information theory'?" in err and "probability" not in err
+
+
+def test_help_shows_examples_defaults_and_how_filters_combine(capsys):
+    with pytest.raises(SystemExit):
+        run("build", "--help")
+    out = capsys.readouterr().out
+    assert "examples:" in out and "(default a4)" in out and "different options must all match" in out

@@ -39,12 +39,27 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+BUILD_EXAMPLES = """\
+filters: repeat an option to add values (--topic a --topic b: either topic);
+different options must all match (--chapter optimization --difficulty hard:
+hard questions of that chapter). Topic and chapter names ignore case.
+
+examples:
+  handbook build                                  every output into dist/
+  handbook build --only handbook --paper letter   the print book on US Letter
+  handbook build --answers end --only handbook    a practice edition
+  handbook build --only flashcards --chapter optimization --difficulty hard
+  handbook build --preview                        the edited chapter first, into dist/preview.pdf
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="handbook", description="Build the ML theory interview handbook.")
     parser.add_argument("--version", action="version", version=f"handbook {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the PDFs (print, e-reader, flashcards)")
+    build = commands.add_parser("build", help="build the PDFs (print, e-reader, flashcards)",
+                                epilog=BUILD_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(build)
     _outputs(build)
     build.set_defaults(run=_run_build)
@@ -76,20 +91,20 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--difficulty", action="append", choices=["easy", "medium", "hard"], default=[],
-                   help="only questions of this difficulty (repeatable)")
-    p.add_argument("--topic", action="append", default=[], help="only questions with this topic (repeatable)")
-    p.add_argument("--chapter", action="append", default=[], help="only this chapter id (repeatable)")
+                   help="only questions of this difficulty (repeatable; default: all)")
+    p.add_argument("--topic", action="append", default=[], help="only questions with this topic, any case (repeatable; default: all)")
+    p.add_argument("--chapter", action="append", default=[], help="only this chapter id, any case (repeatable; default: all)")
 
 
 def _outputs(p: argparse.ArgumentParser) -> None:
     _filters(p)
     p.add_argument("--out", type=Path, default=None, help="folder for the PDFs (default dist/ in the project)")
-    p.add_argument("--only", action="append", choices=OUTPUTS, default=[], help="build only this output (repeatable)")
+    p.add_argument("--only", action="append", choices=OUTPUTS, default=[], help="build only this output (repeatable; default: all)")
     p.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="print and flashcard paper (default a4)")
     p.add_argument("--answers", choices=["inline", "end", "none"], default="inline",
-                   help="answers after each question, at the end of each chapter, or not at all")
+                   help="answers after each question, at the end of each chapter, or not at all (default inline)")
     p.add_argument("--ereader", choices=list(SCREENS), default="6in", help="e-reader screen profile (default 6in)")
-    p.add_argument("--cards", choices=list(GRIDS), default="2x4", help="flashcards per sheet, columns x rows")
+    p.add_argument("--cards", choices=list(GRIDS), default="2x4", help="flashcards per sheet, columns x rows (default 2x4)")
     p.add_argument("--fold", action="store_true", help="single-sided fold-over flashcards")
     p.add_argument("--preview", action="store_true",
                    help="first typeset only the edited chapters, numbered as in the full book, into preview.pdf")

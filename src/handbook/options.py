@@ -57,10 +57,12 @@ class Selection:
     chapter: tuple[str, ...] = ()
 
     def keeps(self, q: Question) -> bool:
+        topics = {t.lower() for t in self.topic}
+        chapters = {c.lower() for c in self.chapter}
         return (
             (not self.difficulty or q.difficulty in self.difficulty)
-            and (not self.topic or any(t in self.topic for t in q.topics))
-            and (not self.chapter or q.chapter in self.chapter)
+            and (not topics or any(t.lower() in topics for t in q.topics))
+            and (not chapters or q.chapter.lower() in chapters)
         )
 
     def apply(self, book: Book) -> list[Chapter]:
@@ -72,7 +74,8 @@ class Selection:
             if kept:
                 out.append(Chapter(chapter.id, chapter.title, chapter.intro, kept, chapter.path, chapter.number))
         if not out:
-            raise UsageError("the filters leave no question to build")
+            raise UsageError("the filters leave no question to build: values of one option add up, "
+                             "different options must all match")
         return out
 
     def check(self, book: Book) -> None:
@@ -83,10 +86,19 @@ class Selection:
         }
         asked = {"--chapter": self.chapter, "--topic": self.topic, "--difficulty": self.difficulty}
         for flag, values in asked.items():
+            lowered = {k.lower(): k for k in known[flag]}
             for value in values:
-                if value not in known[flag]:
-                    choices = ", ".join(sorted(known[flag]))
-                    raise UsageError(f"{flag} {value!r} matches nothing; choose from: {choices}")
+                if value.lower() not in lowered:
+                    raise UsageError(f"{flag} {value!r} matches nothing{_did_you_mean(value, lowered)}")
+
+
+def _did_you_mean(value: str, known: dict[str, str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(value.lower(), list(known), n=3, cutoff=0.6)
+    if close:
+        return "; did you mean " + " or ".join(repr(known[c]) for c in close) + "?"
+    return f"; none of the {len(known)} values is close to it"
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,10 @@ def parse_all(book: Book, cache_dir: Path | None, problems: list[Problem]) -> No
         problems.extend(Problem(prose.node.at(off), f"{label}: {msg}", warning=True)
                         for off, msg in prose_mod.doubtful(prose.source))
         bad = prose_mod.unprintable(pieces) if not found else []
-        if bad:
-            shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in dict.fromkeys(bad))
-            problems.append(Problem(prose.node.pos, f"{label}: cannot typeset {shown}"))
+        for ch in dict.fromkeys(bad):
+            offset = prose_mod.text_offset(prose.source, ch)
+            problems.append(Problem(prose.node.at(offset), f"{label}: cannot typeset {ch!r} (U+{ord(ch):04X}) "
+                                                           f"in running text{prose_mod.math_hint(ch)}"))
     log.debug("prose: %d fields, %d parsed, %d from cache", len(fields), len(cold), len(fields) - len(cold))
     if cache_dir is not None and (cold or len(used) != len(cache)):
         write_bytes(cache_dir / CACHE_FILE, marshal.dumps(used))

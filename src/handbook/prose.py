@@ -101,11 +101,52 @@ def parse(text: str) -> Parsed:
     try:
         nodes, _, _ = walker.get_latex_nodes()
     except lw.LatexWalkerError as exc:
+        opening = _unclosed(masked)
+        if opening is not None:
+            return Parsed([], [opening])
         offset = getattr(exc, "pos", None) or 0
         return Parsed([], [(offset, _parse_message(exc))])
     reader = _Reader(masked)
     pieces = reader.text_nodes(nodes)
     return Parsed(_merge_text(pieces), reader.problems)
+
+
+_OPENERS = re.compile(r"\\[()\[\]]|\\.|[{}$]", re.S)
+
+
+def _unclosed(text: str) -> tuple[int, str] | None:
+    """Where the first brace or maths delimiter that is never closed opens, and what to do."""
+    braces: list[int] = []
+    maths: tuple[int, str] | None = None  # where the open formula started, and its closer
+    for match in _OPENERS.finditer(text):
+        token, at = match.group(), match.start()
+        if token in ("\\(", "\\[") and maths is None:
+            maths = (at, "\\)" if token == "\\(" else "\\]")
+        elif maths and token == maths[1]:
+            maths = None
+        elif token == "$":
+            maths = (at, "$") if maths is None else (None if maths[1] == "$" else maths)
+        elif token == "{":
+            braces.append(at)
+        elif token == "}" and braces:
+            braces.pop()
+    if braces:
+        return braces[0], "this { is never closed: add the matching } (or write \\{ for a literal brace)"
+    if maths is not None:
+        at = _runaway_dollar(text) if maths[1] == "$" else None
+        at = maths[0] if at is None else at
+        return at, f"this {text[at:at + len(maths[1])]} opens maths that is never closed: add {maths[1]}"
+    return None
+
+
+def _runaway_dollar(text: str) -> int | None:
+    """With an odd number of $, the first that, paired with the next, encloses prose rather than maths."""
+    dollars = [m.start() for m in re.finditer(r"(?<!\\)\$", text)]
+    for start, end in zip(dollars[::2], dollars[1::2]):
+        body = re.sub(r"\\[A-Za-z]+", " ", text[start + 1:end])
+        if re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}\s+[A-Za-z]{3,}", body):
+            return start
+    return None
 
 
 def _parse_message(exc: Exception) -> str:
@@ -172,6 +213,9 @@ class _Reader:
         if name in wl.FORBIDDEN:
             return self.fail(node.pos, f"\\{name} is not allowed in content")
         if name not in wl.TEXT_COMMANDS or name == "item":
+            meant = _MEANING.get(name)
+            if meant not in wl.TEXT_COMMANDS and (name in wl.MATH_COMMANDS or meant in wl.MATH_COMMANDS):
+                return self.fail(node.pos, f"\\{name} is a maths command: write it inside $...$")
             return self.fail(node.pos, _unknown(name, "text", sorted(wl.TEXT_COMMANDS)))
         arg = _first_arg(node)
         if not isinstance(arg, lw.LatexGroupNode):
@@ -255,7 +299,10 @@ class _Reader:
             self.check_math_macro(node, in_alignment)
         elif isinstance(node, lw.LatexEnvironmentNode):
             if node.environmentname not in wl.MATH_ENVIRONMENTS:
-                self.fail(node.pos, _unknown(node.environmentname, "maths environment", sorted(wl.MATH_ENVIRONMENTS)))
+                env = node.environmentname
+                meant = _MEANING.get(env) if _MEANING.get(env) in wl.MATH_ENVIRONMENTS else None
+                hint = f"; use {meant}" if meant else f"; allowed: {', '.join(sorted(wl.MATH_ENVIRONMENTS))}"
+                self.fail(node.pos, f"environment '{env}' is not allowed in maths{hint}")
             self.check_args(node, True)
             self.check_math(node.nodelist, True)
         elif isinstance(node, lw.LatexGroupNode):
@@ -332,11 +379,23 @@ def _first_arg(node: lw.LatexMacroNode) -> lw.LatexNode | None:
     return next((a for a in args if a is not None), None)
 
 
+# What authors reach for, and the allowed command that means the same.
+_MEANING = {
+    "mathscr": "mathcal", "mathbbm": "mathbb", "bm": "boldsymbol", "mathbold": "mathbf", "intercal": "top",
+    "textit": "emph", "textsl": "emph", "underline": "emph", "textsc": "emph", "it": "emph", "bf": "textbf",
+    "align": "aligned", "align*": "aligned", "eqnarray": "aligned", "gather": "aligned", "split": "aligned",
+    "ref": "qref", "eqref": "qref", "citep": "cite", "citet": "cite", "dfrac": "frac",
+}
+
+
 def _unknown(name: str, where: str, known: list[str]) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f"; did you mean \\{close[0]}?" if close else ""
+    if name == "item":
+        return "\\item belongs inside a list: \\begin{itemize} \\item ... \\end{itemize} (or enumerate)"
+    meant = _MEANING.get(name)
+    close = [meant] if meant in known else difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean \\{close[0]}?" if close and close[0] != name else ""
     return f"\\{name} is not an allowed {where} command{hint}"
 
 
@@ -402,6 +461,27 @@ def doubtful(source: str) -> list[tuple[int, str]]:
 
 
 # -- checking characters of running text ------------------------------------
+
+
+def text_offset(source: str, ch: str) -> int:
+    """The first place `ch` stands outside maths in `source` (else its first place)."""
+    inside = [False] * len(source)
+    opened: tuple[int, str] | None = None
+    for match in _OPENERS.finditer(source):
+        token, at = match.group(), match.start()
+        if opened is None and token in ("$", "\\(", "\\["):
+            opened = (at, {"$": "$", "\\(": "\\)", "\\[": "\\]"}[token])
+        elif opened is not None and token == opened[1]:
+            inside[opened[0]:match.end()] = [True] * (match.end() - opened[0])
+            opened = None
+    places = [i for i, c in enumerate(source) if c == ch]
+    return next((i for i in places if not inside[i]), places[0] if places else 0)
+
+
+def math_hint(ch: str) -> str:
+    """'; write $\\sum$' when the character has an allowed maths command."""
+    latex = _unicode_math(ch)
+    return f"; write ${latex.strip()}$" if latex else "; leave it out or describe it in words"
 
 
 def unprintable(pieces: list[Piece]) -> list[str]:

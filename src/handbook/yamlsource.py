@@ -62,6 +62,9 @@ def load(path: Path, display: str) -> Node:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        plain = _plain_syntax_error(text, mark, str(exc.problem or exc.context))
+        if plain is not None:
+            raise _fail(Pos(display, plain[0], plain[1]), plain[2])
         raise _fail(_mark_pos(display, mark), f"YAML syntax: {exc.problem or exc.context}")
     except yaml.reader.ReaderError as exc:  # a character YAML forbids, such as a control code
         raise _fail(_offset_pos(display, text, exc.position),
@@ -77,6 +80,48 @@ def load(path: Path, display: str) -> Node:
         raise ContentError(problems)
     node.warnings = converter.warnings
     return node
+
+
+_KEY_LINE = re.compile(r"^(\s*)(?:- )?([A-Za-z_][\w-]*):(?:\s|$)")
+
+
+def _plain_syntax_error(text: str, mark: Any, problem: str) -> tuple[int, int, str] | None:
+    """(line, column, message) in the author's words for the usual slips, or None.
+
+    PyYAML names its own state ('expected <block end>'); an author needs to
+    hear which line is indented wrongly, by how much, or which value to quote.
+    """
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    bad = _offending_line(lines, mark.line)
+    if bad is None:
+        return None
+    line = lines[bad]
+    indent = len(line) - len(line.lstrip(" "))
+    previous = next((i for i in range(bad - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+    key = _KEY_LINE.match(lines[previous]) if previous is not None else None
+    if key is not None:
+        key_indent = len(key.group(1)) + (2 if lines[previous].lstrip().startswith("- ") else 0)
+        if indent != key_indent and _KEY_LINE.match(line):
+            more = "more" if indent > key_indent else "less"
+            n = abs(indent - key_indent)
+            return (bad + 1, 1, f"this line is indented {n} space{'s' * (n != 1)} {more} than "
+                                f"'{key.group(2)}' on line {previous + 1}; line them up")
+    value = _KEY_LINE.match(line)
+    if "mapping values are not allowed" in problem and value is not None:
+        rest = line[value.end():].strip()
+        if ": " in rest and not rest.startswith(("'", '"', "|", ">")):
+            return (bad + 1, value.end() + 1, f"quote this {value.group(2)}: it contains ': ', which YAML reads as "
+                                              f"a new key. Write {value.group(2)}: \"{rest}\"")
+    return None
+
+
+def _offending_line(lines: list[str], line: int) -> int | None:
+    """The line a YAML error is about: PyYAML may point at the blank line after it."""
+    while line >= 0 and (line >= len(lines) or not lines[line].strip()):
+        line -= 1
+    return line if line >= 0 else None
 
 
 def _fail(pos: Pos, message: str) -> ContentError:
