@@ -224,3 +224,30 @@ def test_help_shows_examples_defaults_and_how_filters_combine(capsys):
         run("build", "--help")
     out = capsys.readouterr().out
     assert "examples:" in out and "(default a4)" in out and "different options must all match" in out
+
+
+def test_topics_keep_one_spelling(mini):
+    basics = mini / "content/basics.yaml"
+    basics.write_text(basics.read_text().replace("topics: [bayes theorem, probability]",
+                                                 "topics: [bayes theorem, probability, information theory]"))
+    more = mini / "content/more.yaml"
+    more.write_text(more.read_text().replace("topics: [information theory]", "topics: [Information-theory, generalization]"))
+    messages = sorted(p.message for p in problems_of(mini))
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("topic 'Information-theory' is written 'information theory' at content/basics.yaml:")
+    assert messages[1] == "topic 'generalization': the book spells 'generalization' as 'generalisation'"
+
+
+def test_words_that_end_in_ize_in_every_spelling_are_fine(mini):
+    more = mini / "content/more.yaml"
+    more.write_text(more.read_text().replace("topics: [information theory]", "topics: [batch size, step sizes]"))
+    load_book(mini)
+
+
+def test_figure_drawing_shows_progress(mini, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    build(mini, mini / "dist", Options(outputs=("handbook", "ereader")))
+    lines = [r.getMessage() for r in caplog.records if "figure " in r.getMessage() and " of " in r.getMessage()]
+    assert [line.split(":")[0].strip() for line in lines] == ["figure 1 of 2", "figure 2 of 2"]

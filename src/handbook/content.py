@@ -155,12 +155,34 @@ def load_book(project: Path, cache_dir: Path | None = None) -> Book:
         book.figures = _read_figures(project, problems)
         parsing.parse_all(book, cache_dir, problems)
         _check_links(book, problems)
+        _check_topics(book, problems)
     errors = [p for p in problems if not p.warning]
     for warning in (p for p in problems if p.warning):
         log.warning("%s", warning)
     if errors or book is None:
         raise ContentError(errors)
     return book
+
+
+# The book's spelling is British: -ise, -isation. These words end in -ize in every spelling.
+_ALWAYS_Z = {"size", "sizes", "sized", "prize", "seize", "capsize", "assize"}
+_Z_SPELLING = re.compile(r"\b([a-z]+)iz(e|es|ed|ing|ation|ations|er|ers)\b")
+
+
+def _check_topics(book: Book, problems: list[Problem]) -> None:
+    """One spelling per index term: British -ise, and no two topics that differ only in case or hyphens."""
+    seen: dict[str, tuple[str, Pos]] = {}
+    for q in book.questions():
+        for topic in q.topics:
+            pos = q.where.get(f"topics:{topic}", q.pos)
+            for match in _Z_SPELLING.finditer(topic.lower()):
+                if match.group() not in _ALWAYS_Z:
+                    british = f"{match.group(1)}is{match.group(2)}"
+                    problems.append(Problem(pos, f"topic '{topic}': the book spells '{match.group()}' as '{british}'"))
+            key = re.sub(r"[\s-]+", " ", topic.lower()).strip()
+            first = seen.setdefault(key, (topic, pos))
+            if first[0] != topic:
+                problems.append(Problem(pos, f"topic '{topic}' is written '{first[0]}' at {first[1]}; use one spelling"))
 
 
 def _display(project: Path, path: Path) -> str:
@@ -264,12 +286,13 @@ def _read_question(node: Node, chapter: str, problems: list[Problem]) -> Questio
         problems.append(Problem(id_node.pos, f"question id '{qid}' must be lowercase words joined by - (e.g. bayes-theorem)"))
     links = {key: fields.strings(key, pattern) for key, pattern in
              (("related", SLUG), ("figures", FIGURE_ID), ("references", REF_KEY))}
+    topics = fields.strings("topics", required=True)
     return Question(
         id=qid,
         title=fields.string("title"),
         difficulty=fields.choice("difficulty", DIFFICULTIES),
         kind=fields.string("kind"),
-        topics=[t for t, _ in fields.strings("topics", required=True)],
+        topics=[t for t, _ in topics],
         question=fields.prose("question"),
         short_answer=fields.prose("short_answer"),
         answer=fields.prose("answer"),
@@ -280,7 +303,7 @@ def _read_question(node: Node, chapter: str, problems: list[Problem]) -> Questio
         references=[r for r, _ in links["references"]],
         pos=node.pos,
         chapter=chapter,
-        where={f"{key}:{value}": pos for key, pairs in links.items() for value, pos in pairs},
+        where={f"{key}:{value}": pos for key, pairs in [*links.items(), ("topics", topics)] for value, pos in pairs},
     )
 
 

@@ -15,7 +15,7 @@ import logging
 import os
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,14 +89,30 @@ def _run(jobs: list[Job], out_dir: Path) -> None:
     workers = min(len(jobs), os.cpu_count() or 1)
     mpl_config = out_dir / "mplconfig"
     mpl_config.mkdir(exist_ok=True)
+    # Load matplotlib and its font list once, here: forked workers inherit both
+    # instead of each importing the library and building the font cache again.
+    os.environ["MPLCONFIGDIR"] = str(mpl_config)
+    from . import plotting  # noqa: F401
+
+    results = []
     if workers == 1:
-        results = [_render_job(job, str(mpl_config)) for job in jobs]
+        for job in jobs:
+            results.append(_render_job(job, str(mpl_config)))
+            _progress(len(results), len(jobs), job)
     else:
         with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_render_job, jobs, [str(mpl_config)] * len(jobs)))
+            futures = {pool.submit(_render_job, job, str(mpl_config)): job for job in jobs}
+            for future in as_completed(futures):
+                results.append(future.result())
+                _progress(len(results), len(jobs), futures[future])
     problems = [p for p in results if p is not None]
     if problems:
         raise ContentError(problems)
+
+
+def _progress(done: int, total: int, job: Job) -> None:
+    """One line per drawing, so a cold build of many figures shows that it moves."""
+    log.info("  figure %d of %d: %s (%s, %.2f in)", done, total, job.figure, job.fmt, job.width_in)
 
 
 def _render_job(job: Job, mpl_config: str) -> Problem | None:
