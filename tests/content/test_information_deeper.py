@@ -121,3 +121,66 @@ def test_rate_distortion_numbers():
     hb = stats.entropy([0.11, 0.89], base=2)
     assert states(qid, fmt(1 - hb, 3), near="bits per symbol")
     assert states(qid, "11%", near="bit errors")
+
+
+# --------------------------------------------------------------------------- the worked examples, written out
+
+
+def _says(qid: str, text: str) -> bool:
+    """Whether the answer or short answer contains `text`, built from the inputs, as a whole."""
+    return states(qid, text, near=text)
+
+
+def test_fisher_example_as_written():
+    qid = "fisher-information-kl-curvature"
+    p, q = 0.3, 0.35
+    assert _says(qid, f"at $p = {p}$, $F \\approx")
+    assert _says(qid, f"Moving to ${q}$ ($\\delta = {q - p:.2f}$)")
+    assert _says(qid, f"\\operatorname{{KL}}({p}\\,\\|\\,{q})$ is")
+    assert _says(qid, f"\\operatorname{{KL}}({q}\\,\\|\\,{p})$ is")
+    assert _says(qid, "the score is $x/p - (1-x)/(1-p)$ and $F = 1/(p(1-p))$")
+    assert _says(qid, "\\ge 1/(nF) = p(1-p)/n$")
+
+
+def test_divergence_example_as_written():
+    qid = "f-divergences-wasserstein"
+    (m1, s1), (m2, s2) = (0, 1), (1, 2)
+    assert _says(qid, f"$P = \\mathcal{{N}}({m1},{s1})$ and $Q = \\mathcal{{N}}({m2}, {s2}^2)$")
+    kl_text = f"\\ln {s2 // s1} + ({s1}+{(m1 - m2) ** 2})/{2 * s2**2} - 1/2"
+    assert _says(qid, kl_text)
+    assert math.isclose(math.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5,
+                        math.log(2) + 2 / 8 - 0.5)
+    assert _says(qid, f"W_2 = \\sqrt{{{m2 - m1}^2 + ({s1}-{s2})^2}}")
+    assert _says(qid, "Point masses at 0 and at $\\theta\\ne 0$") and _says(qid, "shrinks smoothly to 0")
+    for f in (lambda t: t * math.log(t), lambda t: -math.log(t), lambda t: 0.5 * abs(t - 1), lambda t: (t - 1) ** 2,
+              lambda t: (math.sqrt(t) - 1) ** 2):
+        assert f(1.0) == 0
+    assert _says(qid, "ratio departs from 1") and _says(qid, "$f(1) = 0$, define") and _says(qid, "$\\tfrac12|t-1|$ gives total variation")
+    assert _says(qid, "$(t-1)^2$ gives $\\chi^2$; $(\\sqrt t - 1)^2$ the squared Hellinger")
+
+
+def test_maxent_example_as_written():
+    qid = "maximum-entropy-exponential-family"
+    faces = np.arange(1, 7)
+    assert _says(qid, f"rather than {faces.mean():.1f}")
+    assert _says(qid, f"$\\ln {len(faces)}\\approx")
+    assert _says(qid, "$\\sum_k k\\,p_k = 4.5$ numerically")
+    lam = optimize.brentq(lambda l: (faces * np.exp(l * faces)).sum() / np.exp(l * faces).sum() - 4.5, -5, 5)
+    assert _says(qid, f"each face $e^{{{lam:.3f}}}\\approx")
+
+
+def test_rate_distortion_example_as_written():
+    qid = "rate-distortion-information-bottleneck"
+    assert _says(qid, f"$1 - H_b({0.11})\\approx")
+    assert _says(qid, f"a gain of $10\\log_{{10}}{4}\\approx") and math.isclose(2 ** (2 * 1), 4)
+    assert _says(qid, "so each bit divides the error by 4") and _says(qid, "for $D\\le\\sigma^2$ and 0 beyond")
+    assert _says(qid, "The $6$ dB-per-bit rule") and round(10 * math.log10(4)) == 6
+
+
+def test_remaining_statements_as_written():
+    assert _says("f-divergences-wasserstein", "total variation is 1 for every")
+    assert _says("f-divergences-wasserstein", "convex $f$ with $f(1) = 0$")
+    faces = np.arange(1, 7)
+    lam = optimize.brentq(lambda l: (faces * np.exp(l * faces)).sum() / np.exp(l * faces).sum() - 4.5, -5, 5)
+    assert _says("maximum-entropy-exponential-family", f"gives $\\lambda\\approx {lam:.3f}$")
+    assert _says("rate-distortion-information-bottleneck", "For $\\mathcal{N}(0,\\sigma^2)$ and squared error")

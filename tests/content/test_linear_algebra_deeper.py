@@ -250,3 +250,124 @@ def test_rotary_scores_and_procrustes():
     assert states(qid, fmt(abs(Q[0, 0]), 3), near="Procrustes")
     assert states(qid, fmt(abs(Q[0, 1]), 1), near="Procrustes")
     assert states(qid, "30 degrees", near="Procrustes")
+
+
+# --------------------------------------------------------------------------- the worked examples, written out
+
+
+def _says(qid: str, text: str) -> bool:
+    """Whether the answer or short answer contains `text`, built from the inputs, as a whole."""
+    return states(qid, text, near=text)
+
+
+def _vec(v, sep=","):
+    return "(" + sep.join(f"{t:g}" for t in v) + ")"
+
+
+def test_least_squares_example_as_written():
+    qid = "least-squares-qr"
+    pts = [(0, 1), (1, 2), (2, 4)]
+    X = np.array([[1.0, x] for x, _ in pts])
+    y = np.array([float(t) for _, t in pts])
+    assert _says(qid, "Fit a line to $" + ", ".join(_vec(p) for p in pts) + "$")
+    assert _says(qid, "rows $" + ", ".join(_vec(r) for r in X) + "$")
+    n = len(pts)
+    assert _says(qid, f"$q_1 = {_vec(np.ones(n))}/\\sqrt{n}$, $r_{{11}} = \\sqrt{n}\\approx {math.sqrt(n):.3f}$")
+    s = X[:, 1].sum()
+    assert _says(qid, f"$r_{{12}} = {s:g}/\\sqrt{n}\\approx {s / math.sqrt(n):.3f}$")
+    v = X[:, 1] - X[:, 1].mean()
+    assert _says(qid, f"so $r_{{22}} = \\sqrt{v @ v:g}\\approx {np.linalg.norm(v):.3f}$")
+    assert _says(qid, f"$Q^\\top y = ({y.sum():g}/\\sqrt{n}, {v @ y:g}/\\sqrt{v @ v:g})$")
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]
+    r = y - X @ beta
+    from fractions import Fraction
+    fr = [Fraction(t).limit_denominator(12) for t in r]
+    assert _says(qid, "the residual is $(" + ", ".join(f"{'-' if f < 0 else ''}{abs(f.numerator)}/{f.denominator}"
+                                                     for f in fr) + ")$")
+    assert _says(qid, f"orthogonal to both ${_vec(X[:, 0])}$ and ${_vec(X[:, 1])}$")
+    rss = Fraction(r @ r).limit_denominator(12)
+    assert _says(qid, f"sum of squares is ${rss.numerator}/{rss.denominator}\\approx {float(rss):.3f}$")
+
+
+def test_woodbury_example_as_written():
+    qid = "woodbury-identity"
+    u = np.ones(3)
+    assert _says(qid, f"$A = I_{len(u)}$ and $u = v = {_vec(u)}$")
+    assert _says(qid, f"uu^\\top/(1+{u @ u:g})$")
+    d, k = 10**4, 10
+    assert _says(qid, f"$d = 10^{round(math.log10(d))}$ dimensions with $k = {k}$ factors")
+    assert _says(qid, f"a ${k}\\times {k}$ inverse")
+
+
+def test_kronecker_example_as_written():
+    qid = "kronecker-vec-trick"
+    A = np.array([[2, 1], [0, 3]])
+    B = np.array([[1, 0], [2, 4]])
+    mat = lambda M: f"\\begin{{pmatrix}}{M[0, 0]} & {M[0, 1]}\\\\ {M[1, 0]} & {M[1, 1]}\\end{{pmatrix}}"
+    ea, eb = sorted(np.linalg.eigvals(A).real), sorted(np.linalg.eigvals(B).real)
+    assert _says(qid, f"$A = {mat(A)}$ (eigenvalues {ea[0]:.0f} and {ea[1]:.0f})")
+    assert _says(qid, f"$B = {mat(B)}$ (eigenvalues {eb[0]:.0f} and {eb[1]:.0f})")
+    size = np.kron(A, B).shape
+    assert _says(qid, f"The ${size[0]}\\times {size[1]}$ matrix")
+    assert _says(qid, "with $n = 1000$, applying") and _says(qid, "$n^4 = 10^{12}$") and math.log10(1000**4) == 12
+
+
+def test_random_projection_example_as_written():
+    qid = "random-projections-randomised-svd"
+    assert _says(qid, "For $n = 10^6$ points and $\\varepsilon = 0.1$ the bound asks for")
+    assert _says(qid, "with 100 Gaussian points in $d = 10^4$ dimensions projected to $k = 1000$ (seed 0)")
+    assert _says(qid, "take a $500\\times 500$ matrix with singular values $\\sigma_j = 1/j$, $k = 10$, $p = 5$")
+    k, p = 10, 5
+    assert _says(qid, f"\\sqrt{{1 + {k}/{p - 1}}}")
+    assert _says(qid, f"One pass ($q = 0$)") and _says(qid, f"rank-{k} truncation error")
+    assert _says(qid, f"optimal rank-{k} error")
+
+
+def test_two_triangles_as_written():
+    qid = "graph-laplacian-spectral-clustering"
+    L = _two_triangles()
+    assert _says(qid, "Two triangles $\\{1,2,3\\}$ and $\\{4,5,6\\}$ joined by the single edge 3-4")
+    assert L[2, 3] == -1 and L[0, 3] == 0
+    assert _says(qid, "are 0, $(5-\\sqrt{17})/2\\approx")
+    f = np.linalg.eigh(L)[1][:, 1]
+    small = np.argsort(np.abs(f))[:2] + 1
+    assert _says(qid, f"the bridge nodes {min(small)} and {max(small)} get the smallest magnitudes")
+    assert _says(qid, "$\\lambda_2$ drops to 0") and abs(np.linalg.eigvalsh(_two_triangles(False))[1]) < 1e-12
+
+
+def test_orthogonal_example_as_written():
+    qid = "orthogonal-matrices-embeddings"
+    theta = 0.5
+    assert _says(qid, f"$q = k = (1, 0)$: positions 3 and 5 give the score $\\cos(2\\times {theta}) = \\cos 1\\approx")
+    assert _says(qid, "so do positions 10 and 12") and math.isclose((12 - 10) * theta, (5 - 3) * theta)
+    assert _says(qid, f"positions 3 and 7 give $\\cos {(7 - 3) * theta:g}\\approx")
+    assert _says(qid, "the points $(1,0)$, $(0,2)$ and $(1,1)$ and the same points rotated by 30 degrees")
+    assert _says(qid, "$\\cos 30^\\circ\\approx 0.866$ and $\\pm\\sin 30^\\circ = \\pm 0.5$")
+    Q = _rot(math.radians(30))
+    assert math.isclose(Q[0, 0], math.cos(math.radians(30))) and math.isclose(Q[1, 0], 0.5)
+    assert math.isclose(abs(np.linalg.det(Q)), 1)
+    assert np.allclose(np.linalg.svd(Q)[1], 1) and _says(qid, "singular values are 1 and its determinant $\\pm1$")
+
+
+def test_remaining_statements_as_written():
+    X = np.random.default_rng(8).standard_normal((6, 2))
+    y = np.random.default_rng(9).standard_normal(6)
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]
+    assert np.allclose(X.T @ (y - X @ beta), 0)
+    assert _says("least-squares-qr", "$X^\\top(y-X\\hat\\beta) = 0$")
+    qid = "random-projections-randomised-svd"
+    assert _says(qid, "k\\ge\\frac{4\\ln n}{\\varepsilon^2/2 - \\varepsilon^3/3}")
+    assert _says(qid, "\\le\\Bigl(1+\\frac{k}{p-1}\\Bigr)^{1/2}")
+    assert _says(qid, "kept within $1\\pm\\varepsilon$")
+    qid = "graph-laplacian-spectral-clustering"
+    L = _two_triangles()
+    f = np.random.default_rng(10).standard_normal(6)
+    W = np.diag(np.diag(L)) - L
+    assert math.isclose(f @ L @ f, 0.5 * (W * (f[:, None] - f[None, :]) ** 2).sum())
+    assert _says(qid, "f^\\top Lf = \\tfrac12\\sum_{ij}w_{ij}(f_i - f_j)^2\\ge 0$, so $L$ is PSD and $Lf = 0$ exactly")
+    assert _says(qid, "the multiplicity of 0 counts components")
+    qid = "orthogonal-matrices-embeddings"
+    Q = np.linalg.qr(np.random.default_rng(11).standard_normal((4, 4)))[0]
+    assert math.isclose(np.linalg.cond(Q), 1)
+    assert _says(qid, "all singular values equal 1, so $\\kappa(Q) = 1$")
+    assert _says(qid, "word2vec") and _says(qid, "into 2-D pairs")

@@ -147,6 +147,8 @@ def test_kidney_stones():
     assert states(qid, fmt(adj_a, 3), near=r"\operatorname{do}(A)")
     assert states(qid, fmt(adj_b, 3), near="for B")
     assert states(qid, fmt(1 - p_small, 2), near=r"\operatorname{do}(A)")
+    assert states(qid, fmt(a["small"][0] / a["small"][1], 3), near=r"\operatorname{do}(A)")
+    assert states(qid, fmt(a["large"][0] / a["large"][1], 3), near=r"\operatorname{do}(A)")
     assert states(qid, str(round(100 * (adj_a - adj_b))), near="better by")
 
 
@@ -175,8 +177,8 @@ def test_two_state_chain():
     # simulate the chain
     rng = np.random.default_rng(1)
     s, visits = 0, np.zeros(2)
-    for _ in range(200_000):
-        s = rng.choice(2, p=P[s])
+    for u in rng.random(200_000):
+        s = 0 if u < P[s, 0] else 1
         visits[s] += 1
     assert abs(visits[0] / visits.sum() - pi[0]) < 0.01
 
@@ -267,3 +269,131 @@ def test_reparameterisation_vs_score_function():
     assert states(qid, fmt(sf_var / path_var, 1), near="times the pathwise")
     assert states(qid, fmt(base_var, 0), near="baseline")
     assert states(qid, fmt(mu**2 + 1, 0), near="baseline $b")
+
+
+# --------------------------------------------------------------------------- the worked examples, written out
+
+
+def _says(qid: str, text: str) -> bool:
+    """Whether the answer or short answer contains `text`, built from the inputs, as a whole."""
+    return states(qid, text, near=text)
+
+
+def test_gaussian_conditioning_arithmetic_as_written():
+    qid = "gaussian-conditioning-schur"
+    (mx, my), (vx, cxy, vy), x = MEAN, (COV[0, 0], COV[0, 1], COV[1, 1]), 1.5
+    g = lambda v: f"{v:g}"
+    assert _says(qid, f"\\mu = ({g(mx)}, {g(my)})")
+    assert _says(qid, f"\\operatorname{{Var}}(x) = {g(vx)}$, $\\operatorname{{Var}}(y) = {g(vy)}$, "
+                      f"$\\operatorname{{Cov}}(x,y) = {g(cxy)}$")
+    assert _says(qid, f"observe $x = {g(x)}$")
+    assert _says(qid, f"${g(cxy)}/{g(vx)} = {g(cxy / vx)}$")
+    assert _says(qid, f"= {g(my)} + {g(cxy / vx)}\\times {g(x)} = {my + cxy / vx * x:.2f}$")
+    assert _says(qid, f"${g(vy)} - {g(cxy)}^2/{g(vx)} = {vy - cxy**2 / vx:.2f}$")
+    assert _says(qid, f"\\Lambda_{{yy}} = 1/{1 / np.linalg.inv(COV)[1, 1]:.2f}$")
+
+
+def test_exponential_family_arithmetic_as_written():
+    qid = "exponential-family-conjugacy"
+    a0, b0, counts = 2, 1, (3, 5, 4)
+    assert _says(qid, f"\\mathrm{{Gamma}}({a0}, {b0})$ (shape {a0}, rate {b0}, mean {a0 // b0})")
+    assert _says(qid, "counts $(" + ", ".join(map(str, counts)) + ")$")
+    assert _says(qid, f"\\mathrm{{Gamma}}({a0}+{sum(counts)}, {b0}+{len(counts)}) = "
+                      f"\\mathrm{{Gamma}}({a0 + sum(counts)}, {b0 + len(counts)})")
+    assert _says(qid, f"prior mean {a0 // b0} and the MLE {sum(counts) // len(counts)}")
+
+
+def test_jensen_arithmetic_as_written():
+    qid = "jensen-inequality-ml"
+    lo, hi = 1, 4
+    assert _says(qid, f"Let $X$ be {lo} or {hi} with probability one half")
+    assert _says(qid, f"\\tfrac12(\\ln {lo} + \\ln {hi}) = \\ln {math.isqrt(lo * hi)}")
+    assert math.isclose(0.5 * (math.log(lo) + math.log(hi)), math.log(math.isqrt(lo * hi)))
+
+
+def test_simpson_adjustment_as_written():
+    qid = "simpson-paradox-confounding"
+    p_small = (87 + 270) / 700
+    assert _says(qid, f"{81 / 87:.3f}\\times {p_small:.2f} + {192 / 263:.3f}\\times {1 - p_small:.2f}")
+
+
+def test_markov_arithmetic_as_written():
+    qid = "markov-chain-stationary"
+    P = np.array([[0.9, 0.1], [0.5, 0.5]])
+    assert _says(qid, f"\\begin{{pmatrix}}{P[0, 0]:g} & {P[0, 1]:g}\\\\ {P[1, 0]:g} & {P[1, 1]:g}\\end{{pmatrix}}")
+    assert _says(qid, f"${P[0, 1]:g}\\,\\pi_1 = {P[1, 0]:g}\\,\\pi_2$")
+    assert _says(qid, f"are 1 and ${P[0, 0]:g} + {P[1, 1]:g} - 1 = {np.trace(P) - 1:.1f}$")
+    assert np.allclose(sorted(np.linalg.eigvals(P).real), [np.trace(P) - 1, 1])
+    assert _says(qid, f"factor {np.trace(P) - 1:.1f} per step")
+    assert states(qid, "1", near="for eigenvalue") and np.allclose(P.sum(1), 1)
+
+
+def test_mixture_arithmetic_as_written():
+    qid = "mixture-latent-variable"
+    w, mus, x = (0.3, 0.7), (0, 3), 1
+    assert _says(qid, f"= {w[0]}\\,\\mathcal{{N}}({mus[0]},1) + {w[1]}\\,\\mathcal{{N}}({mus[1]},1)$")
+    assert _says(qid, f"At $x = {x}$ the responsibility")
+    assert _says(qid, f"${w[0]}\\,\\phi({x - mus[0]})/({w[0]}\\,\\phi({x - mus[0]}) + {w[1]}\\,\\phi({x - mus[1]}))")
+    assert _says(qid, f"${w[1]}\\times {mus[1]} = {w[1] * mus[1]:.1f}$")
+    assert _says(qid, f"$1 + {w[0]}\\times {w[1]}\\times {mus[1] - mus[0]}^2 = {1 + w[0] * w[1] * (mus[1] - mus[0]) ** 2:.2f}$")
+    assert w[1] / w[0] > 2 and states(qid, "twice", near="more than twice")
+
+
+def test_sums_products_arithmetic_as_written():
+    qid = "gaussian-sums-products"
+    (m1, v1), (m2, v2) = (1, 4), (3, 1)
+    assert _says(qid, f"$\\mathcal{{N}}({m1}, {v1})$ and $\\mathcal{{N}}({m2}, {v2})$")
+    assert _says(qid, f"$1/{v1} + {1 / v2:g} = {1 / v1 + 1 / v2:.2f}$")
+    var = 1 / (1 / v1 + 1 / v2)
+    assert _says(qid, f"${var:g}\\times(1/{v1} + {m2 / v2:g}) = {var * (m1 / v1 + m2 / v2):.1f}$")
+    assert _says(qid, f"\\mathcal{{N}}({m1}; {m2}, {v1 + v2})")
+    rng = np.random.default_rng(5)
+    xy = rng.standard_normal(1_000_000) * rng.standard_normal(1_000_000)
+    assert abs(xy.mean()) < 0.01 and stats.kurtosis(xy) > 3
+    assert _says(qid, f"mean {abs(round(xy.mean()))} and variance {round(xy.var())}")
+
+
+def test_reparameterisation_arithmetic_as_written():
+    qid = "reparameterisation-trick"
+    mu = 1
+    assert _says(qid, f"x\\sim\\mathcal{{N}}(\\mu, 1)$, $f(x) = x^2$, $\\mu = {mu}$")
+    assert _says(qid, f"(\\mu^2 + 1) = 2\\mu = {2 * mu}$")
+    # (mu + e)^4 e^2 = sum_j C(4, j) mu^(4-j) e^(j+2): only even j survive
+    terms = [(math.comb(4, j) * mu ** (4 - j), int(stats.norm.moment(j + 2))) for j in (0, 2, 4)]
+    text = f"{terms[0][0] * terms[0][1]} + {terms[1][0]}\\times {terms[1][1]} + {terms[2][0] * terms[2][1]} = " \
+           f"{sum(a * b for a, b in terms)}"
+    assert _says(qid, text)
+    assert _says(qid, f"${sum(a * b for a, b in terms)} - {2 * mu}^2 = {sum(a * b for a, b in terms) - 4 * mu**2}$")
+    assert _says(qid, f"$b = \\mathbb{{E}}f = {mu**2 + 1}$ the estimate $(x^2 - {mu**2 + 1})(x-\\mu)$")
+    assert _says(qid, f"$4\\operatorname{{Var}}(\\varepsilon) = {4 * int(stats.norm.var())}$")
+
+
+def test_remaining_statements_as_written():
+    rho2 = COV[0, 1] ** 2 / (COV[0, 0] * COV[1, 1])
+    cond_var = COV[1, 1] - COV[0, 1] ** 2 / COV[0, 0]
+    assert math.isclose(cond_var / COV[1, 1], 1 - rho2)
+    assert _says("gaussian-conditioning-schur", "shrinks the variance by the factor $1-\\rho^2$")
+    assert _says("gaussian-conditioning-schur", f"against {math.sqrt(COV[1, 1]):g} for the marginal")
+    # Jensen's consequences in the short answer, checked on random distributions
+    rng = np.random.default_rng(6)
+    p, q = rng.dirichlet(np.ones(5)), rng.dirichlet(np.ones(5))
+    assert (p * np.log(p / q)).sum() >= 0
+    x = rng.standard_normal(100)
+    assert (x**2).mean() - x.mean() ** 2 >= 0
+    assert _says("jensen-inequality-ml", "$\\operatorname{KL}\\ge 0$ (Gibbs' inequality)")
+    assert _says("jensen-inequality-ml", "$\\mathbb{E}X^2 - (\\mathbb{E}X)^2\\ge 0$")
+    assert _says("markov-chain-stationary", "other eigenvalues of modulus 1, so")
+    qid = "gaussian-sums-products"
+    assert _says(qid, "-\\frac{(x-\\mu_1)^2}{2\\sigma_1^2} - \\frac{(x-\\mu_2)^2}{2\\sigma_2^2} = "
+                      "-\\frac{(x-\\mu)^2}{2\\sigma^2}")
+    assert _says(qid, f"so variance {1 / (1 / 4 + 1):g}, and mean")
+    z = np.random.default_rng(7).standard_normal((2, 400_000)).prod(0)
+    near0 = np.mean(np.abs(z) < 0.05) / 0.1
+    assert near0 > 2 * stats.norm.pdf(0) and _says(qid, "a spike at 0: not Gaussian")
+    qid = "reparameterisation-trick"
+    assert _says(qid, "one-sample estimate $2(\\mu+\\varepsilon)$")
+    assert _says(qid, "one-sample estimate $x^2(x-\\mu) = (1+\\varepsilon)^2\\varepsilon$")
+    assert _says(qid, "$\\mathbb{E}[(1+\\varepsilon)^4\\varepsilon^2]")
+    assert _says(qid, f"$\\mathbb{{E}}\\varepsilon^4 = {stats.norm.moment(4):.0f}$, "
+                      f"$\\mathbb{{E}}\\varepsilon^6 = {stats.norm.moment(6):.0f}$")
+    assert _says(qid, "$\\varepsilon\\sim\\mathcal{N}(0,1)$; then")
