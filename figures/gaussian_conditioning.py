@@ -58,9 +58,10 @@ def figure():
                label=r"$p(y\mid x=1.5)$")
     right.axvline(m, color=GRAYS[3], ls=LINESTYLES[2], lw=0.7)
     right.set_xlim(-5, 7)
-    right.set_ylim(0, 0.4)
+    right.set_ylim(0, 0.5)
+    right.set_yticks([0, 0.1, 0.2, 0.3, 0.4, 0.5])
     right.set_xlabel("$y$")
     right.set_ylabel("density")
-    right.set_title("Marginal and conditional")
+    right.set_title("Marginal, conditional")
     right.legend(loc="upper left", fontsize=6, handlelength=2.0)
     return fig

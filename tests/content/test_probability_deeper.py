@@ -228,7 +228,7 @@ def test_sum_and_product_of_gaussians():
     rng = np.random.default_rng(3)
     xy = rng.standard_normal(1_000_000) * rng.standard_normal(1_000_000)
     assert abs(xy.var() - 1) < 0.01
-    assert states(qid, "variance 1", near="heavy tails")
+    assert states(qid, "variance 1", near="exponential rather than Gaussian tails")
 
 
 # --------------------------------------------------------------------------- reparameterisation
