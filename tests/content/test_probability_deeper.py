@@ -397,3 +397,19 @@ def test_remaining_statements_as_written():
     assert _says(qid, f"$\\mathbb{{E}}\\varepsilon^4 = {stats.norm.moment(4):.0f}$, "
                       f"$\\mathbb{{E}}\\varepsilon^6 = {stats.norm.moment(6):.0f}$")
     assert _says(qid, "$\\varepsilon\\sim\\mathcal{N}(0,1)$; then")
+
+
+def test_gaussian_conditioning_caption_as_written():
+    name = "gaussian_conditioning"
+    mod = figure_module(name)
+    g = lambda v: f"{v:g}"
+    says = lambda text: caption_states(name, text, near=text)
+    assert says(f"means $({g(mod.MEAN[0])},{g(mod.MEAN[1])})$, variances {g(mod.COV[0, 0])} and {g(mod.COV[1, 1])}")
+    slope = mod.COV[0, 1] / mod.COV[0, 0]
+    intercept = mod.MEAN[1] - slope * mod.MEAN[0]
+    assert says(f"\\mathbb{{E}}[y\\mid x]={g(intercept)}+{g(slope)}x")
+    assert says(f"the slice at $x={g(mod.OBSERVED_X)}$")
+    m, v = mod.conditional(mod.OBSERVED_X)
+    assert says(f"$\\mathcal{{N}}({g(mod.MEAN[1])},{g(mod.COV[1, 1])})$, and the conditional "
+                f"$\\mathcal{{N}}({m:.2f},{v:.2f})$")
+    assert says("by the factor $1-\\rho^2$")
