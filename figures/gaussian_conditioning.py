@@ -10,7 +10,7 @@ MEAN = np.array([0.0, 1.0])
 COV = np.array([[1.0, 1.5], [1.5, 4.0]])
 OBSERVED_X = 1.5
 
-CAPTION = r"""Left: contours of the joint density of $(x,y)$ with means $(0,1)$, variances 1 and 4 and covariance 1.5, the conditional-mean line $\mathbb{E}[y\mid x]=1+1.5x$ (dashed) and the slice at $x=1.5$ (dotted). Right: the marginal of $y$, $\mathcal{N}(1,4)$, and the conditional $\mathcal{N}(3.25,1.75)$ at that slice. Observing $x$ shifts the mean along the line and shrinks the variance by the factor $1-\rho^2$ with $\rho=0.75$."""
+CAPTION = r"""Left: contours of the joint density of $(x,y)$ with means $(0,1)$, variances 1 and 4 and covariance 1.5, the conditional-mean line $\mathbb{E}[y\mid x]=1+1.5x$ (dashed) and the slice at $x=1.5$ (dotted). Right: the marginal of $y$, $\mathcal{N}(1,4)$, and the conditional $\mathcal{N}(3.25,1.75)$. Observing $x$ shifts the mean along the line and shrinks the variance by the factor $1-\rho^2$ with $\rho=0.75$."""
 
 
 def conditional(x: float) -> tuple[float, float]:
