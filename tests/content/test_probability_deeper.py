@@ -404,7 +404,8 @@ def test_gaussian_conditioning_caption_as_written():
     mod = figure_module(name)
     g = lambda v: f"{v:g}"
     says = lambda text: caption_states(name, text, near=text)
-    assert says(f"means $({g(mod.MEAN[0])},{g(mod.MEAN[1])})$, variances {g(mod.COV[0, 0])} and {g(mod.COV[1, 1])}")
+    assert says(f"means $({g(mod.MEAN[0])},{g(mod.MEAN[1])})$, variances {g(mod.COV[0, 0])} and {g(mod.COV[1, 1])} "
+                f"and covariance {g(mod.COV[0, 1])},")
     slope = mod.COV[0, 1] / mod.COV[0, 0]
     intercept = mod.MEAN[1] - slope * mod.MEAN[0]
     assert says(f"\\mathbb{{E}}[y\\mid x]={g(intercept)}+{g(slope)}x")
