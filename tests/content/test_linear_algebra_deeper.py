@@ -28,8 +28,10 @@ def test_structure_and_word_limits():
         assert 250 <= len(field(qid, "answer").split()) <= 700, qid
         assert len(field(qid, "short_answer").split()) <= 70, qid
         assert 2 <= len(q["mistakes"]) <= 4 and 2 <= len(q["follow_ups"]) <= 3, qid
-        for part in (r"\textbf{Derivation.}", r"\textbf{Worked example.}"):
-            assert part in field(qid, "answer"), (qid, part)
+        labels = [r"\textbf{Intuition.}", r"\textbf{Derivation.}", r"\textbf{Worked example.}",
+                  r"\textbf{Practical consequences.}"]
+        where = [field(qid, "answer").find(label) for label in labels]
+        assert -1 not in where and where == sorted(where), (qid, where)
 
 
 def _sci(x: float) -> str:
