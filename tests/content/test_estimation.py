@@ -9,7 +9,7 @@ import pytest
 import yaml
 from scipy import special, stats
 
-from bank import CONTENT, QUESTIONS, field, fmt, states
+from bank import CONTENT, QUESTIONS, caption_states, field, figure_constant, figure_module, fmt, states
 
 CHAPTER = CONTENT / "08-estimation.yaml"
 
@@ -247,3 +247,314 @@ def test_log_odds_interval():
     rng = np.random.default_rng(5)
     phat = rng.binomial(n, p, size=400_000) / n
     assert abs(np.std(np.log(phat / (1 - phat))) - slope * se) < 0.003
+
+
+# ----------------------------------------------------------------- bootstrap-and-failure
+
+def test_bootstrap_maximum_atom():
+    qid = "bootstrap-and-failure"
+    n = 50
+    atom = 1 - (1 - 1 / n) ** n
+    says(qid, atom, "for $n=50$")
+    says(qid, 1 - np.exp(-1), "for $n=50$")
+    says(qid, 1 - np.exp(-1), "replicate equals", fields=("short_answer",))
+    says(qid, atom, "atom of mass", 2)
+    # the real thing: resample one uniform sample and count replicates equal to its maximum
+    rng = np.random.default_rng(6)
+    x = rng.uniform(0, 1, n)
+    reps = x[rng.integers(0, n, size=(50_000, n))].max(axis=1)
+    assert abs(np.mean(reps == x.max()) - atom) < 0.01
+    # the true law of n(theta - M) has mean n/(n+1), close to the exponential's 1
+    m = rng.uniform(0, 1, size=(100_000, n)).max(axis=1)
+    assert abs(np.mean(n * (1 - m)) - n / (n + 1)) < 0.01
+    says(qid, n / (n + 1), "exponential with mean", 0)
+    says(qid, f"{100 / np.sqrt(2 * 1000):.0f}%", "Monte Carlo error")
+    assert states(qid, "1000", "Monte Carlo error")
+
+
+def test_bootstrap_figure():
+    fig = figure_module("bootstrap_failure")
+    assert fig.N == 50 and fig.B == 4000
+    assert caption_states("bootstrap_failure", str(fig.B), "resamples")
+    assert caption_states("bootstrap_failure", str(fig.N), "resamples")
+    atom = 1 - (1 - 1 / fig.N) ** fig.N
+    assert caption_states("bootstrap_failure", fmt(atom), "mass")
+    mean_reps, max_reps = fig.replicates()
+    assert abs(np.mean(max_reps == 0) - atom) < 0.02
+    # the mean case agrees: bootstrap sd of the centred mean is near the true 1/sqrt(n)
+    assert abs(mean_reps.std() - 1 / np.sqrt(fig.N)) < 0.04
+    u = np.array([0.5, 1.0, 3.0])
+    np.testing.assert_allclose(fig.true_max_cdf(u), 1 - (1 - u / fig.N) ** fig.N)
+
+
+# ----------------------------------------------------------------- confidence-vs-credible-intervals
+
+def test_two_uniform_draws_interval():
+    qid = "confidence-vs-credible-intervals"
+    rng = np.random.default_rng(7)
+    theta = 3.0
+    x = rng.uniform(theta - 0.5, theta + 0.5, size=(200_000, 2))
+    covered = (x.min(axis=1) <= theta) & (theta <= x.max(axis=1))
+    assert abs(covered.mean() - 0.5) < 0.005
+    says(qid, "50%", "confidence interval", fields=("answer",))
+    # among samples with gap 0.6 or more, coverage is certain
+    gap = np.abs(x[:, 0] - x[:, 1])
+    assert covered[gap >= 0.5].all()
+    d = 0.1
+    says(qid, d / (1 - d), "If $d=0.6$")
+    says(qid, 0.6, "If $d=0.6$", 1)
+    # posterior probability d/(1-d) checked against a grid posterior for one sample
+    a, b = 2.95, 3.05
+    grid = np.linspace(b - 0.5, a + 0.5, 100_001)
+    assert abs(np.mean((grid >= a) & (grid <= b)) - (b - a) / (1 - (b - a))) < 1e-3
+
+
+def wald_coverage(p: float, n: int) -> float:
+    k = np.arange(n + 1)
+    ph = k / n
+    half = stats.norm.ppf(0.975) * np.sqrt(ph * (1 - ph) / n)
+    inside = (ph - half <= p) & (p <= ph + half)
+    return float(stats.binom.pmf(k, n, p)[inside].sum())
+
+
+def test_binomial_intervals():
+    qid = "confidence-vs-credible-intervals"
+    k, n = 7, 20
+    p = k / n
+    half = stats.norm.ppf(0.975) * np.sqrt(p * (1 - p) / n)
+    says(qid, p, "Wald interval", 2)
+    says(qid, half, "Wald interval")
+    says(qid, p - half, "Wald interval")
+    says(qid, p + half, "Wald interval")
+    lo, hi = stats.beta.ppf([0.025, 0.975], k + 0.5, n - k + 0.5)
+    says(qid, lo, "Jeffreys credible interval")
+    says(qid, hi, "Jeffreys credible interval")
+    says(qid, k + 0.5, "Jeffreys credible interval", 1)
+    says(qid, n - k + 0.5, "Jeffreys credible interval", 1)
+    says(qid, 100 * wald_coverage(0.35, n), "nominal coverage", 1)
+    says(qid, 100 * wald_coverage(0.05, n), "nominal coverage", 1)
+
+
+# ----------------------------------------------------------------- pvalues-power-errors
+
+def test_power_and_sample_size():
+    qid = "pvalues-power-errors"
+    delta, n, alpha = 0.5, 25, 0.05
+    z = stats.norm.ppf(1 - alpha / 2)
+    power = stats.norm.cdf(delta * np.sqrt(n) - z) + stats.norm.cdf(-delta * np.sqrt(n) - z)
+    rng = np.random.default_rng(8)
+    zs = np.sqrt(n) * rng.normal(delta, 1, size=(200_000, n)).mean(axis=1)
+    assert abs(np.mean(np.abs(zs) > z) - power) < 0.005
+    says(qid, z, "With $\\delta=0.5$", 2)
+    says(qid, power, "With $\\delta=0.5$")
+    says(qid, delta * np.sqrt(n), "With $\\delta=0.5$", 1)
+    z80 = stats.norm.ppf(0.8)
+    need = ((z + z80) / delta) ** 2
+    says(qid, z80, "For 80% power")
+    says(qid, need, "For 80% power", 1)
+    says(qid, str(int(np.ceil(need))), "For 80% power")
+    says(qid, str(int(np.ceil(need))), "80% power", fields=("short_answer",))
+    false_rej = 900 * alpha
+    true_rej = 100 * power
+    share = false_rej / (false_rej + true_rej)
+    says(qid, false_rej, "900 nulls", 0)
+    says(qid, true_rej, "900 nulls", 1)
+    says(qid, false_rej + true_rej, "share of false discoveries", 1)
+    says(qid, share, "share of false discoveries", 2)
+    says(qid, 100 * share, "false 39%", 0)
+    says(qid, 100 * share, "10% of tested effects", 0, fields=("short_answer",))
+
+
+# ----------------------------------------------------------------- multiple-testing-bonferroni-bh
+
+def bh(p: np.ndarray, q: float) -> int:
+    """Benjamini-Hochberg: number of rejections (written here independently of the figure)."""
+    m = len(p)
+    sorted_p = np.sort(p)
+    k = 0
+    for i in range(1, m + 1):
+        if sorted_p[i - 1] <= i * q / m:
+            k = i
+    return k
+
+
+def holm(p: np.ndarray, alpha: float) -> int:
+    k = 0
+    for i, v in enumerate(np.sort(p)):
+        if v > alpha / (len(p) - i):
+            break
+        k += 1
+    return k
+
+
+def test_fwer_and_bh_example():
+    qid = "multiple-testing-bonferroni-bh"
+    fwer = 1 - 0.95**20
+    rng = np.random.default_rng(9)
+    assert abs(np.mean((rng.uniform(size=(100_000, 20)) < 0.05).any(axis=1)) - fwer) < 0.005
+    says(qid, fwer, "FWER is")
+    says(qid, fwer, "at least one false rejection", fields=("short_answer",))
+    says(qid, 0.05 / 20, "FWER is", 4)
+    text = field(qid, "answer")
+    listed = re.search(r"sorted p-values ([0-9., ]+) and", text).group(1)
+    p = np.array([float(v) for v in listed.replace(" ", "").split(",")])
+    assert len(p) == 10
+    says(qid, 0.05 / len(p), "Bonferroni's threshold")
+    assert int((p <= 0.05 / len(p)).sum()) == 1 == holm(p, 0.05)
+    assert states(qid, "one", "Bonferroni's threshold")
+    k = bh(p, 0.05)
+    assert k == 3
+    for i in range(1, 5):
+        says(qid, 0.05 * i / len(p), "Benjamini-Hochberg thresholds")
+    says(qid, p[2], "Benjamini-Hochberg thresholds")
+    assert states(qid, "three", "Benjamini-Hochberg thresholds")
+    says(qid, (1 / np.arange(1, 11)).sum(), "arbitrary dependence the divisor")
+
+
+def test_bh_figure():
+    fig = figure_module("bh_line")
+    p, real = fig.pvalues()
+    assert len(p) == 100 == fig.M_NULL + fig.M_ALT
+    # the p-values are those of one-sided z-tests
+    rng = np.random.default_rng(fig.SEED)
+    z = np.concatenate([rng.standard_normal(fig.M_NULL), fig.SHIFT + rng.standard_normal(fig.M_ALT)])
+    np.testing.assert_allclose(p, stats.norm.sf(z), rtol=1e-10, atol=1e-300)
+    k = bh(p, fig.Q)
+    assert k == fig.bh_count(p)
+    false = int((~real[np.argsort(p)][:k]).sum())
+    bonf = p <= fig.Q / len(p)
+    assert caption_states("bh_line", str(len(p)), "Sorted p-values")
+    assert caption_states("bh_line", str(fig.M_NULL), "Sorted p-values")
+    assert caption_states("bh_line", str(fig.M_ALT), "Sorted p-values")
+    assert caption_states("bh_line", f"{fig.SHIFT:g}", "Sorted p-values")
+    assert caption_states("bh_line", f"{fig.Q:g}", "Benjamini-Hochberg")
+    assert caption_states("bh_line", str(k), "Benjamini-Hochberg")
+    assert caption_states("bh_line", str(false), "Benjamini-Hochberg")
+    assert caption_states("bh_line", str(int(bonf.sum())), "Bonferroni")
+    assert not (bonf & ~real).any() and "all of them real" in figure_constant("bh_line", "CAPTION")
+
+
+# ----------------------------------------------------------------- likelihood-ratio-wilks
+
+def test_coin_three_tests():
+    qid = "likelihood-ratio-wilks"
+    heads, n, p0 = 60, 100, 0.5
+    ph = heads / n
+    lr = 2 * (heads * np.log(ph / p0) + (n - heads) * np.log((1 - ph) / (1 - p0)))
+    wald = (ph - p0) ** 2 / (ph * (1 - ph) / n)
+    score = (ph - p0) ** 2 / (p0 * (1 - p0) / n)
+    says(qid, lr, "The LRT statistic is", 2)
+    says(qid, stats.chi2.sf(lr, 1), "The LRT statistic is")
+    says(qid, lr, "$\\Lambda=", 2, fields=("short_answer",))
+    says(qid, stats.chi2.sf(lr, 1), "$\\Lambda=", 3, fields=("short_answer",))
+    says(qid, wald, "(0.6\\cdot0.4/100)", 2)
+    says(qid, stats.chi2.sf(wald, 1), "(0.6\\cdot0.4/100)")
+    says(qid, score, "(0.5\\cdot0.5/100)", 2)
+    says(qid, stats.chi2.sf(score, 1), "(0.5\\cdot0.5/100)")
+
+
+def test_boundary_mixture():
+    qid = "likelihood-ratio-wilks"
+    crit = stats.chi2.ppf(0.90, 1)
+    says(qid, crit, "critical value is", 2)
+    says(qid, stats.chi2.ppf(0.95, 1), "critical value is", 2)
+    # the real thing: test mu = 0 against mu >= 0 for normal data with known variance
+    rng = np.random.default_rng(10)
+    n = 50
+    xbar = rng.standard_normal((200_000, n)).mean(axis=1)
+    lam = n * np.maximum(xbar, 0) ** 2
+    assert abs(np.mean(lam == 0) - 0.5) < 0.005
+    assert abs(np.mean(lam > crit) - 0.05) < 0.003
+    assert abs(np.mean(lam > stats.chi2.ppf(0.95, 1)) - 0.025) < 0.003
+    assert states(qid, "halves", "Using 3.84")
+
+
+# ----------------------------------------------------------------- concentration-inequalities
+
+def bounds(p: float, t: float, n: int = 100) -> dict[str, float]:
+    var, c = p * (1 - p), max(p, 1 - p)
+    return {
+        "markov": p / (p + t),
+        "chebyshev": var / (n * t**2),
+        "hoeffding": np.exp(-2 * n * t**2),
+        "bernstein_exponent": n * t**2 / (2 * var + 2 * c * t / 3),
+        "exact": stats.binom.sf(np.ceil(n * (p + t) - 1e-9) - 1, n, p),
+    }
+
+
+def test_fair_coin_bounds():
+    qid = "concentration-inequalities"
+    b = bounds(0.5, 0.1)
+    says(qid, b["markov"], "Markov gives")
+    says(qid, b["chebyshev"], "Chebyshev gives", 2)
+    says(qid, b["hoeffding"], "Hoeffding gives $e^{-2}")
+    says(qid, b["bernstein_exponent"], "Bernstein with $\\sigma^2=0.25$")
+    says(qid, np.exp(-b["bernstein_exponent"]), "Bernstein with $\\sigma^2=0.25$")
+    says(qid, b["exact"], "exact binomial tail", 4)
+    rng = np.random.default_rng(11)
+    assert abs(np.mean(rng.binomial(100, 0.5, 400_000) >= 60) - b["exact"]) < 0.001
+
+
+def test_rare_event_bounds():
+    qid = "concentration-inequalities"
+    p, t = 0.05, 0.05
+    b = bounds(p, t)
+    says(qid, 2 * 100 * t**2, "Hoeffding ignores the small variance", 1)
+    says(qid, b["hoeffding"], "Hoeffding ignores the small variance")
+    says(qid, b["chebyshev"], "Chebyshev gives 0", 2)
+    says(qid, p * (1 - p), "Bernstein with $\\sigma^2=0.0475$", 4)
+    says(qid, 1 - p, "Bernstein with $\\sigma^2=0.0475$", 2)
+    says(qid, np.exp(-b["bernstein_exponent"]), "Bernstein with $\\sigma^2=0.0475$")
+    says(qid, b["exact"], "the exact tail is", 4)
+    says(qid, p, "rare event", 2)
+    says(qid, p + t, "rare event", 2)
+
+
+def test_tail_bounds_figure():
+    fig = figure_module("tail_bounds")
+    assert caption_states("tail_bounds", str(fig.N), "Upper bounds")
+    ps = [p for p, _ in fig.CASES]
+    assert caption_states("tail_bounds", f"{ps[0]:g}", "Hoeffding is the tightest")
+    assert caption_states("tail_bounds", f"{ps[1]:g}", "ignores the small variance")
+    for p, top in fig.CASES:
+        t = np.linspace(top / 60, top, 240)
+        exact = stats.binom.sf(np.ceil(fig.N * (p + t) - 1e-9) - 1, fig.N, p)
+        np.testing.assert_allclose(fig.exact(p, t), exact, rtol=1e-8, atol=1e-300)
+        for name in ("chebyshev", "hoeffding", "bernstein"):
+            assert (getattr(fig, name)(p, t) >= exact).all()
+    # left: Hoeffding is the tightest bound everywhere
+    p, top = fig.CASES[0]
+    t = np.linspace(top / 60, top, 240)
+    assert (fig.hoeffding(p, t) <= np.minimum(fig.chebyshev(p, t), fig.bernstein(p, t))).all()
+    # right: Chebyshev beats Hoeffding for small t only; Bernstein beats it everywhere
+    p, top = fig.CASES[1]
+    t = np.linspace(top / 60, top, 240)
+    cheb_better = fig.chebyshev(p, t) < fig.hoeffding(p, t)
+    assert cheb_better[np.argmin(np.abs(t - 0.05))] and not cheb_better[-1]
+    assert "Chebyshev beats it for moderate $t$" in figure_constant("tail_bounds", "CAPTION")
+    assert (fig.bernstein(p, t) < fig.hoeffding(p, t)).all()
+
+
+# ----------------------------------------------------------------- mcdiarmid-bounded-differences
+
+def test_empty_bins():
+    qid = "mcdiarmid-bounded-differences"
+    n, t = 1000, 50
+    q = (1 - 1 / n) ** n
+    mean = n * q
+    var = n * (n - 1) * (1 - 2 / n) ** n + n * q - (n * q) ** 2
+    rng = np.random.default_rng(12)
+    counts = np.array([n - np.unique(rng.integers(0, n, n)).size for _ in range(20_000)])
+    assert abs(counts.mean() - mean) < 0.3 and abs(counts.var() / var - 1) < 0.05
+    says(qid, mean, "\\mathbb{E}Z=n(1-1/n)^n", 1)
+    says(qid, 2 * np.exp(-2 * t**2 / n), "for $t=50$", 4)
+    says(qid, 2 * t**2 / n, "for $t=50$", 0)
+    says(qid, n / 4, "variance were", 0)
+    says(qid, var, "exact variance is", 1)
+    says(qid, np.sqrt(var), "exact variance is", 2)
+    normal = 2 * stats.norm.sf(t / np.sqrt(var))
+    assert f"{normal:.0e}" == "4e-07" and states(qid, "4", "normal approximation puts")
+    assert "4\\times10^{-7}" in field(qid, "answer")
+    says(qid, var / t**2, "Chebyshev with the exact variance", 4)
+    says(qid, var, "Chebyshev with the exact variance", 1)
+    says(qid, t**2, "Chebyshev with the exact variance", 0)
