@@ -34,8 +34,11 @@ def test_chapter_shape():
     assert data["id"] == "estimation"
     assert data["title"] == "Statistical estimation and inference"
     ids = chapter_ids()
-    assert len(ids) == len(set(ids)) >= 6
+    assert len(ids) == len(set(ids)) >= 18
     assert all(qid in QUESTIONS for qid in ids)
+    levels = [q["difficulty"] for q in data["questions"]]
+    assert set(levels) == {"easy", "medium", "hard"}
+    assert levels.count("hard") >= 5
     levels = [q["difficulty"] for q in data["questions"]]
     book = yaml.safe_load((CONTENT / "book.yaml").read_text(encoding="utf-8"))
     assert book["chapters"][-1] == "estimation"
@@ -558,3 +561,202 @@ def test_empty_bins():
     says(qid, var / t**2, "Chebyshev with the exact variance", 4)
     says(qid, var, "Chebyshev with the exact variance", 1)
     says(qid, t**2, "Chebyshev with the exact variance", 0)
+
+
+# ----------------------------------------------------------------- lln-clt-heavy-tails
+
+def test_berry_esseen_rare_event():
+    qid = "lln-clt-heavy-tails"
+    p, n, c = 0.01, 1000, 0.4748  # C: Shevtsova's constant, an input from the literature
+    assert states(qid, fmt(c, 4), "C\\le")
+    sigma = np.sqrt(p * (1 - p))
+    rho = p * (1 - p) * (p**2 + (1 - p) ** 2)  # E|X - p|^3
+    ratio = rho / sigma**3
+    says(qid, ratio, "Bernoulli($0.01$)", 2)
+    assert f"\\rho/\\sigma^3={fmt(ratio, 2)}$" in field(qid, "answer")
+    assert f"0.4748\\times{fmt(ratio, 2)}/" in field(qid, "answer")
+    says(qid, c * ratio / np.sqrt(n), "Bernoulli($0.01$)")
+    # the largest gap between the binomial and normal distribution functions, at both sides of each jump
+    k = np.arange(0, n + 1)
+    z = (k - n * p) / (np.sqrt(n) * sigma)
+    gap = max(np.max(np.abs(stats.binom.cdf(k, n, p) - stats.norm.cdf(z))),
+              np.max(np.abs(stats.binom.cdf(k - 1, n, p) - stats.norm.cdf(z))))
+    says(qid, gap, "actual largest gap")
+
+
+def test_heavy_tailed_means():
+    qid = "lln-clt-heavy-tails"
+    alpha = 1.5
+    says(qid, 100 ** (1 - 1 / alpha), "Pareto data", 1)
+    says(qid, np.sqrt(100), "Pareto data", 0)
+    rng = np.random.default_rng(13)
+
+    def iqr(n, reps):
+        means = (rng.pareto(alpha, (reps, n)) + 1).mean(axis=1)
+        q1, q3 = np.percentile(means, [25, 75])
+        return q3 - q1
+
+    ratio = iqr(100, 2000) / iqr(10_000, 500)
+    assert 3.5 < ratio < 5.5  # near 100^(1/3), far from the finite-variance 10
+    cauchy = rng.standard_cauchy((20_000, 200)).mean(axis=1)
+    assert abs(np.mean(np.abs(cauchy) > 1) - 0.5) < 0.015
+    says(qid, 0.5, "For Cauchy data", 1)
+
+
+# ----------------------------------------------------------------- james-stein-shrinkage
+
+def js_risk(d: int, norm2: float) -> float:
+    """d - (d-2)^2 E[1/||X||^2], with ||X||^2 a Poisson(norm2/2) mixture of central chi-squared."""
+    k = np.arange(0, 400)
+    return float(d - (d - 2) ** 2 * np.sum(stats.poisson.pmf(k, norm2 / 2) / (d + 2 * k - 2)))
+
+
+def test_james_stein_risk():
+    qid = "james-stein-shrinkage"
+    d = 10
+    rng = np.random.default_rng(14)
+    for norm2 in (0.0, 10.0):
+        theta = np.zeros(d)
+        theta[0] = np.sqrt(norm2)
+        x = theta + rng.standard_normal((200_000, d))
+        js = (1 - (d - 2) / (x**2).sum(axis=1, keepdims=True)) * x
+        assert abs(((js - theta) ** 2).sum(axis=1).mean() - js_risk(d, norm2)) < 0.05
+        assert abs(((x - theta) ** 2).sum(axis=1).mean() - d) < 0.05
+    says(qid, str(d), "The usual estimator has risk")
+    says(qid, js_risk(d, 0.0), "the James-Stein risk is $10-64/8", 0)
+    assert (d - 2) ** 2 == 64 and states(qid, "64", "James-Stein risk is") and states(qid, "8", "James-Stein risk is")
+    says(qid, js_risk(d, 0.0), "At $\\theta=0$ the risk is", 0, fields=("short_answer",))
+    says(qid, js_risk(d, 10.0), "the risk is 6", 2)
+    says(qid, 10.0 / 2, "noncentral chi-squared", 0)
+    says(qid, d - 2, "sum_kP(K=k)/(8+2k)", 0)
+    # the empirical-Bayes factor is unbiased: E[(d-2)/||X||^2] = 1/(1+tau^2)
+    tau2 = 3.0
+    x = rng.normal(0, np.sqrt(1 + tau2), (200_000, d))
+    assert abs(np.mean((d - 2) / (x**2).sum(axis=1)) - 1 / (1 + tau2)) < 0.003
+
+
+# ----------------------------------------------------------------- importance-weighting-covariate-shift
+
+def test_effective_sample_size():
+    qid = "importance-weighting-covariate-shift"
+    n = 10_000
+    rng = np.random.default_rng(15)
+    x = rng.standard_normal(n)
+    for mu in (1.0, 2.0):
+        ess = n * np.exp(-mu**2)
+        says(qid, ess, f"shift of $\\mu={mu:g}$", 0)
+    # the sample effective size: close to n e^{-1} for mu = 1, typically well above n e^{-4} for mu = 2
+    sample = {1.0: [], 2.0: []}
+    for _ in range(200):
+        x = rng.standard_normal(n)
+        for mu in sample:
+            w = np.exp(mu * x - mu**2 / 2)
+            sample[mu].append(w.sum() ** 2 / (w**2).sum())
+    assert abs(np.median(sample[1.0]) / (n * np.exp(-1)) - 1) < 0.05
+    median2 = np.median(sample[2.0])
+    assert median2 > n * np.exp(-4) and abs(median2 - 330) < 30
+    says(qid, "330", "median over repeated samples")
+    says(qid, n * np.exp(-4), "median over repeated samples", 0)
+    assert states(qid, "10{,}000", "training points from")
+    growth = np.sqrt(n / (n * np.exp(-4)))
+    assert 7 < growth < 8 and states(qid, "sevenfold", "standard error has grown")
+    # unbiasedness of the weighted average: the deployment mean of x^2 under N(1, 1) is 2
+    x = rng.standard_normal(1_000_000)
+    w = np.exp(x - 0.5)
+    assert abs(np.mean(w * x**2) - 2.0) < 0.03
+
+
+# ----------------------------------------------------------------- cross-validation-variance
+
+def test_cv_variance_decomposition():
+    qid = "cross-validation-variance"
+    n, k = 1000, 10
+    m = n // k
+    err = 0.3
+    s2, omega, gamma = err * (1 - err), 0.002, 0.001
+    terms = (s2 / n, (m - 1) * omega / n, (n - m) * gamma / n)
+    var = sum(terms)
+    says(qid, str(m), "Take $n=1000$")
+    says(qid, s2, "Take $n=1000$", 2)
+    for t, digits in zip(terms, (5, 6, 4)):
+        says(qid, t, "Then $\\operatorname{Var}(\\mathrm{CV})=", digits)
+    says(qid, var, "Then $\\operatorname{Var}(\\mathrm{CV})=", 6)
+    says(qid, np.sqrt(var), "Then $\\operatorname{Var}(\\mathrm{CV})=", 4)
+    says(qid, var - gamma, "naive estimate has expectation", 6)
+    says(qid, np.sqrt(var - gamma), "naive estimate has expectation", 4)
+    assert np.sqrt(var - gamma) < np.sqrt(var) / 2 and 100 * gamma / s2 < 0.5
+    assert states(qid, "0.5%", "naive estimate has expectation")
+    # simulate the covariance model: e_i = a + b_fold + c_i
+    rng = np.random.default_rng(16)
+    reps = 400_000
+    a = rng.normal(0, np.sqrt(gamma), (reps, 1))
+    b = rng.normal(0, np.sqrt(omega - gamma), (reps, k))
+    fold_means = a + b + rng.normal(0, np.sqrt((s2 - omega) / m), (reps, k))
+    cv = fold_means.mean(axis=1)
+    naive = fold_means.var(axis=1, ddof=1) / k
+    assert abs(cv.var() / var - 1) < 0.01
+    assert abs(naive.mean() / (var - gamma) - 1) < 0.01
+
+
+def test_corrected_resampled_t():
+    qid = "cross-validation-variance"
+    j, test_frac = 10, 0.1
+    factor = 1 / j + test_frac / (1 - test_frac)
+    says(qid, factor, "ten 90/10 splits")
+    says(qid, 1 / j, "ten 90/10 splits", 1)
+    says(qid, np.sqrt(factor * j), "ten 90/10 splits", 2)
+
+
+# ----------------------------------------------------------------- exponential-family-mle
+
+def test_poisson_natural_parameter():
+    qid = "exponential-family-mle"
+    n, mean = 50, 3.2
+    says(qid, mean, "moment matching gives", 1)
+    says(qid, np.log(mean), "moment matching gives")
+    se_eta = 1 / np.sqrt(n * mean)
+    says(qid, se_eta, "standard error of $\\hat\\eta$", 4)
+    assert f"=\\sqrt{{50\\times3.2}}={fmt(se_eta, 4)}$" in field(qid, "answer").replace("1/\\sqrt", "=\\sqrt")
+    assert f"3.2\\times{fmt(se_eta, 4)}=" in field(qid, "answer")
+    says(qid, mean * se_eta, "standard error of $\\hat\\eta$")
+    assert np.isclose(mean * se_eta, np.sqrt(mean / n))
+    assert states(qid, "3.2/50", "standard error of $\\hat\\eta$")
+    rng = np.random.default_rng(17)
+    xbar = rng.poisson(mean, (200_000, n)).mean(axis=1)
+    assert abs(np.log(xbar).std() / se_eta - 1) < 0.02
+    # moment matching by Newton's method on the concave log-likelihood
+    eta = 0.0
+    for _ in range(50):
+        eta -= (np.exp(eta) - mean) / np.exp(eta)
+    assert np.isclose(eta, np.log(mean))
+
+
+# ----------------------------------------------------------------- misspecified-mle-sandwich
+
+def test_poisson_fit_to_negative_binomial():
+    qid = "misspecified-mle-sandwich"
+    mu, var, n = 4.0, 12.0, 100
+    a = 1 / mu
+    b = var / mu**2
+    sandwich = b / a**2
+    says(qid, mu, "negative binomial with mean", 0)
+    says(qid, var, "negative binomial with mean", 0)
+    says(qid, a, "Per observation", 2)
+    says(qid, b, "Per observation", 2)
+    says(qid, sandwich, "sandwich variance is", 0)
+    says(qid, mu, "Poisson formula gives", 0)
+    says(qid, np.sqrt(mu / n), "With $n=100$", 1)
+    says(qid, np.sqrt(sandwich / n), "With $n=100$")
+    says(qid, np.sqrt(sandwich / mu), "With $n=100$", 2)
+    says(qid, np.sqrt(var / mu), "understates its standard error", 2, fields=("short_answer",))
+    # simulate the real thing: Poisson intervals on negative binomial data
+    r = mu**2 / (var - mu)
+    rng = np.random.default_rng(18)
+    x = rng.negative_binomial(r, r / (r + mu), (100_000, n))
+    assert abs(x.var() - var) < 0.2
+    m = x.mean(axis=1)
+    z = stats.norm.ppf(0.975)
+    cover = np.mean(np.abs(m - mu) <= z * np.sqrt(m / n))
+    exact = 2 * stats.norm.cdf(z * np.sqrt(mu / var)) - 1
+    assert abs(cover - exact) < 0.01
+    says(qid, f"{100 * exact:.0f}%", "cover only about")
