@@ -760,3 +760,81 @@ def test_poisson_fit_to_negative_binomial():
     exact = 2 * stats.norm.cdf(z * np.sqrt(mu / var)) - 1
     assert abs(cover - exact) < 0.01
     says(qid, f"{100 * exact:.0f}%", "cover only about")
+
+
+# ----------------------------------------------------------------- optional-stopping-peeking
+
+def max_abs_z(looks: int, z: np.ndarray) -> np.ndarray:
+    """Per null random walk (rows of 10 equal steps), the largest |Z| over `looks` equally spaced looks."""
+    at = np.arange(1, looks + 1) * (z.shape[1] // looks) - 1
+    s = np.cumsum(z, axis=1)
+    return np.abs(s[:, at] / np.sqrt(at + 1)).max(axis=1)
+
+
+def test_peeking_inflation():
+    qid = "optional-stopping-peeking"
+    rng = np.random.default_rng(19)
+    z = rng.standard_normal((1_000_000, 10))
+    crit = stats.norm.ppf(0.975)
+    assert abs(np.mean(max_abs_z(1, z) > crit) - 0.05) < 0.001
+    two, five, ten = (float(np.mean(max_abs_z(k, z) > crit)) for k in (2, 5, 10))
+    for value in (two, five, ten):
+        says(qid, value, "Simulating null random walks", 2)
+    says(qid, five, "with 5 equally spaced looks", 2, fields=("short_answer",))
+    says(qid, ten, "with 5 equally spaced looks", 2, fields=("short_answer",))
+    # Pocock's constant boundary for 5 looks: the 95th percentile of the largest |Z| over the looks
+    pocock = float(np.quantile(max_abs_z(5, z), 0.95))
+    says(qid, pocock, "Pocock's constant boundary", 2)
+    says(qid, 2 * stats.norm.sf(pocock), "Pocock's constant boundary")
+
+
+# ----------------------------------------------------------------- permutation-test
+
+def test_permutation_example():
+    import itertools
+
+    qid = "permutation-test"
+    text = field(qid, "answer")
+    a = [float(v) for v in re.search(r"Group A has values ([0-9., ]+) and", text).group(1).split(",")]
+    b = [float(v) for v in re.search(r"group B has ([0-9., ]+);", text).group(1).split(",")]
+    x = np.array(a + b)
+    observed = np.mean(a) - np.mean(b)
+    says(qid, observed, "difference in means is")
+    count = total = 0
+    for chosen in itertools.combinations(range(len(x)), len(a)):
+        mask = np.zeros(len(x), bool)
+        mask[list(chosen)] = True
+        total += 1
+        count += x[mask].mean() - x[~mask].mean() >= observed - 1e-12
+    assert total == 70
+    says(qid, str(total), "ways to choose")
+    says(qid, str(count), "ways to choose")
+    says(qid, count / total, "ways to choose", 4)
+    says(qid, 1 / total, "smallest p-value", 4)
+    says(qid, stats.ttest_ind(a, b, alternative="greater").pvalue, "one-sided two-sample", 4)
+
+
+# ----------------------------------------------------------------- lindley-paradox
+
+def bayes_factor_null(z: float, n: int, ratio: float = 1.0) -> float:
+    """BF01 by direct ratio of the two marginal densities of the sample mean (sigma = 1, tau = ratio)."""
+    xbar = z / np.sqrt(n)
+    return float(stats.norm.pdf(xbar, 0, np.sqrt(1 / n)) / stats.norm.pdf(xbar, 0, np.sqrt(ratio**2 + 1 / n)))
+
+
+def test_lindley_bayes_factors():
+    qid = "lindley-paradox"
+    z = 1.96
+    says(qid, 2 * stats.norm.sf(z), "Take $\\tau=\\sigma$", 2)
+    says(qid, bayes_factor_null(z, 100), "at $n=100$", 2)
+    says(qid, bayes_factor_null(z, 1000), "at $n=100$", 2)
+    says(qid, bayes_factor_null(z, 10_000), "at $n=100$", 1)
+    says(qid, bayes_factor_null(z, 10_000), "($\\tau=\\sigma$) it is", 1, fields=("short_answer",))
+    bf = bayes_factor_null(z, 10_000)
+    says(qid, bf / (1 + bf), "at $n=100$")
+    p = 0.05
+    bound = -np.e * p * np.log(p)
+    says(qid, bound, "calibration bound")
+    says(qid, bound / (1 + bound), "calibration bound")
+    # the Bayes factor grows like sqrt(n) at fixed z
+    assert abs(bayes_factor_null(z, 10**6) / bayes_factor_null(z, 10**4) - 10) < 0.05
