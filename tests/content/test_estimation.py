@@ -237,6 +237,7 @@ def test_log_odds_interval():
     says(qid, slope, "The log-odds is", 2)
     says(qid, slope * se, "The log-odds is")
     says(qid, slope * se, "log-odds has standard error", fields=("short_answer",))
+    says(qid, se, "log-odds has standard error", 2, fields=("short_answer",))
     says(qid, z, "A 95% interval", 2)
     lo, hi = logit - z * slope * se, logit + z * slope * se
     says(qid, lo, "A 95% interval")
@@ -469,6 +470,7 @@ def test_boundary_mixture():
     assert abs(np.mean(lam == 0) - 0.5) < 0.005
     assert abs(np.mean(lam > crit) - 0.05) < 0.003
     assert abs(np.mean(lam > stats.chi2.ppf(0.95, 1)) - 0.025) < 0.003
+    says(qid, stats.chi2.ppf(0.95, 1), "halves the type I error", 2)
     assert states(qid, "halves", "Using 3.84")
 
 
@@ -810,6 +812,7 @@ def test_permutation_example():
     says(qid, str(total), "ways to choose")
     says(qid, str(count), "ways to choose")
     says(qid, count / total, "ways to choose", 4)
+    assert f"only {count} of them" in text and f"${count}/{total}=" in text
     says(qid, 1 / total, "smallest p-value", 4)
     says(qid, stats.ttest_ind(a, b, alternative="greater").pvalue, "one-sided two-sample", 4)
 
