@@ -841,3 +841,28 @@ def test_lindley_bayes_factors():
     says(qid, bound / (1 + bound), "calibration bound")
     # the Bayes factor grows like sqrt(n) at fixed z
     assert abs(bayes_factor_null(z, 10**6) / bayes_factor_null(z, 10**4) - 10) < 0.05
+
+
+# ----------------------------------------------------------------- consistency-vs-unbiasedness
+
+def test_consistency_examples():
+    qid = "consistency-vs-unbiasedness"
+    n, eps = 100, 0.2
+    says(qid, 1 / (n * eps**2), "Chebyshev bounds", 2)
+    says(qid, 2 * stats.norm.sf(eps * np.sqrt(n)), "Chebyshev bounds", 4)
+    says(qid, 2 * stats.norm.sf(eps), "misses by more than 0.2")
+    lam = 1.0
+    even = sum(stats.poisson.pmf(k, lam) for k in range(0, 60, 2))
+    says(qid, np.exp(-2 * lam), "the target is", 3)
+    says(qid, even, "the target is", 3)
+    says(qid, 1 - even, "negative with probability", 3)
+    assert min(abs(1 - np.exp(-2)), abs(-1 - np.exp(-2))) > 0.8 and states(qid, "0.8", "never within")
+    # (-1)^X is exactly unbiased for e^{-2 lambda}, checked by simulation at two rates
+    rng = np.random.default_rng(20)
+    for rate in (0.5, 2.0):
+        x = rng.poisson(rate, 2_000_000)
+        assert abs(np.mean((-1.0) ** x) - np.exp(-2 * rate)) < 0.003
+    # the first observation does not improve with n, the mean does
+    draws = rng.standard_normal((20_000, n))
+    assert abs(np.mean(np.abs(draws[:, 0]) > eps) - 2 * stats.norm.sf(eps)) < 0.01
+    assert np.mean(np.abs(draws.mean(axis=1)) > eps) < 1 / (n * eps**2)
