@@ -227,6 +227,11 @@ def test_bptt_example():
     h2 = 0.5
     assert states(qid, fmt(h3 * h2, 3), near="Truncating to one step")
     assert np.isclose(h3 * h2 / grad, 0.5) and states(qid, "half", near="Truncating to one step")
+    # the dropped part is the lag-1 term: w applied at step 2, acting on h_1 = x_1
+    h1 = x[0]
+    assert np.isclose(h3 * w * h1, grad - h3 * h2)
+    assert states(qid, "$wh_1$", near="The lost half is the lag-1 term")
+    assert states(qid, "step 2", near="The lost half is the lag-1 term")
 
 
 def test_bptt_lags_and_memory():

@@ -108,8 +108,9 @@ def test_accuracy_intervals():
     # Wilson's interval is the inversion of the score test
     sols = [optimize.brentq(lambda q: (p - q) / np.sqrt(q * (1 - q) / n) - s * 1.96, 1e-6, 1 - 1e-6) for s in (1, -1)]
     np.testing.assert_allclose(sorted(sols), [lo, hi], atol=1e-9)
-    need = (1.96 / 0.01) ** 2 * p * (1 - p)
-    assert states(qid, f"{need:.0f}", near="Halving the half-width to 0.01")
+    need = int(np.ceil((1.96 / 0.01) ** 2 * p * (1 - p)))
+    assert 1.96 * np.sqrt(p * (1 - p) / need) <= 0.01 < 1.96 * np.sqrt(p * (1 - p) / (need - 1))
+    assert states(qid, f"{need}", near="Shrinking the half-width to 0.01")
     n2, p2 = 50, 0.96
     h2 = 1.96 * np.sqrt(p2 * (1 - p2) / n2)
     assert states(qid, f"[{fmt(p2 - h2, 3)},{fmt(p2 + h2, 3)}]", near="With $n=50$ and $\\hat p=0.96$")
@@ -224,6 +225,19 @@ def test_label_shift_bbse():
     assert states(qid, fmt(odds / (1 + odds), 3), near="a corrected probability of")
 
 
+def test_domain_classifier_chance_auc():
+    qid = "dataset-shift-types"
+    # a domain classifier on unshifted inputs cannot separate the two samples: its AUC is 0.5
+    rng = np.random.default_rng(0)
+    train, test = rng.standard_normal(200_000), rng.standard_normal(200_000)
+    scores = np.concatenate([train, test])
+    is_test = np.concatenate([np.zeros(train.size), np.ones(test.size)])
+    ranks = stats.rankdata(scores)
+    auc = (ranks[is_test == 1].sum() - test.size * (test.size + 1) / 2) / (train.size * test.size)
+    assert abs(auc - 0.5) < 0.005
+    assert states(qid, f"{round(auc, 1):g}", near="a domain classifier with AUC well above")
+
+
 def test_covariate_shift_ess():
     qid = "dataset-shift-types"
     rng = np.random.default_rng(0)
@@ -253,6 +267,12 @@ def test_ambiguity_decomposition():
     assert states(qid, fmt(amb, 3), near="Their mean squared error is")
     assert states(qid, fmt(m, 3), near="mean prediction")
     assert states(qid, f"{fmt(avg, 3)}-{fmt(amb, 3)}={fmt((m - y) ** 2, 3)}", near="ensemble's squared error")
+    # the ensemble beats the best member because the disagreement exceeds the average-minus-best gap
+    best = np.min((f - y) ** 2)
+    assert amb > avg - best and (m - y) ** 2 < best
+    assert states(qid, f"squared error {fmt(best, 3)};", near="The best member alone")
+    assert states(qid, fmt(amb, 3), near="The best member alone")
+    assert states(qid, f"{fmt(avg, 3)}-{fmt(best, 3)}={fmt(avg - best, 3)}", near="The best member alone")
 
 
 def test_ensemble_variance_and_votes():
