@@ -121,6 +121,27 @@ def test_agnostic_sample_sizes():
     assert round(math.ceil(n_excess) / n_real, -1) == 40 and states(qid, "forty", near=r"(2\cdot0.05^2)")
 
 
+def test_agnostic_massart_fast_rate():
+    # thresholds with labels flipped with probability 0.1: a threshold t disagrees with the Bayes threshold on mass
+    # m = |t - cut|, its excess risk is (1 - 2 * 0.1) m and the excess loss has variance at most m
+    qid = "realisable-vs-agnostic-rates"
+    mod = figure_module("threshold_bound_gap")
+    assert states(qid, fmt(mod.NOISE, 1), near="flipped with probability")
+    rng = np.random.default_rng(3)
+    x = rng.random(400_000)
+    y = (x >= mod.CUT) ^ (rng.random(x.size) < mod.NOISE)
+    for t in (0.35, 0.5, 0.8):
+        m = abs(t - mod.CUT)
+        excess_loss = ((x >= t) != y).astype(float) - ((x >= mod.CUT) != y)
+        assert abs(excess_loss.mean() - (1 - 2 * mod.NOISE) * m) < 0.004
+        assert excess_loss.var() <= m
+    assert states(qid, f"${fmt(1 - 2 * mod.NOISE, 1)}m$", near="excess risk")
+    # and the ERM threshold's excess risk in the figure falls like 1/n, not 1/sqrt(n)
+    c = mod.curves()
+    slope = np.polyfit(np.log(c["n"]), np.log(c["mean_excess"]), 1)[0]
+    assert -1.2 < slope < -0.8 and states(qid, r"$1/n$", near="the figure of")
+
+
 def test_agnostic_std_near_03():
     assert states("realisable-vs-agnostic-rates", fmt(math.sqrt(0.3 * 0.7), 2), near="standard deviation")
 
@@ -888,8 +909,9 @@ def test_agnostic_inputs_and_formulas():
     qid = "realisable-vs-agnostic-rates"
     says(qid, r"$|\mathcal H|=3^{20}$", r"$\delta=0.01$", r"Realisable, $\varepsilon=0.05$",
          r"uniform deviation $0.05$", "excess risk of 0.05 requires deviation 0.025",
-         "error 0.30 from one of error 0.35", r"error near $0.3$", "10% irreducible error",
-         r"slope near $-1$ for nearly separable problems and near $-1/2$ for noisy ones",
+         "error 0.30 from one of error 0.35", r"error near $0.3$", r"flipped with probability 0.1 independently of $x$",
+         r"slopes between $-1$ and $-1/2$", r"excess loss $\ell(h)-\ell(h^\star)$", r"a rate of about $1/n$",
+         r"noise approaches $1/2$",
          r"$p(1-p)$", r"rate $1/n$", r"near $1/2$", r"variance $1/(4n)$", r"of order $\varepsilon^2$",
          r"$L(\hat h)\le L(h^\star)+\sqrt{2\ln(2|\mathcal H|/\delta)/n}$", r"$\sqrt{p(1-p)/n}$",
          r"\varepsilon_n=\sqrt{\frac{\ln(2|\mathcal H|/\delta)}{2n}}", r"\le L(h^\star)+2\varepsilon_n$",
