@@ -429,6 +429,36 @@ def test_stability_ridge_replace_one():
     assert states("algorithmic-stability", r"2\rho/(\lambda n)", near=r"\lVert w'-w\rVert\le")
 
 
+def test_stability_ridge_bounded_data():
+    # ridge on ||x|| <= 1, |y| <= Y: the minimiser lies in the ball ||w|| <= Y/sqrt(lambda), where the squared
+    # loss is 2Y(1 + 1/sqrt(lambda))-Lipschitz; replacing one example then moves the loss by at most 2 rho^2/(lambda n)
+    qid = "algorithmic-stability"
+    says(qid, r"$\lambda\lVert w\rVert^2\le F_S(0)\le Y^2$", r"$\lVert w\rVert\le Y/\sqrt\lambda$",
+         r"$\rho=2Y(1+1/\sqrt\lambda)$", r"$|y|\le Y$", "for ridge, the squared loss on bounded data")
+    rng = np.random.default_rng(2)
+    n, d, lam, big_y = 60, 8, 0.05, 1.5
+    x = rng.standard_normal((n, d))
+    x /= np.maximum(1, np.linalg.norm(x, axis=1, keepdims=True))
+    y = np.clip(x @ rng.standard_normal(d) + 0.5 * rng.standard_normal(n), -big_y, big_y)
+
+    def ridge(xs, ys):  # minimiser of mean squared error + lam ||w||^2
+        return np.linalg.solve(xs.T @ xs / n + lam * np.eye(d), xs.T @ ys / n)
+    w = ridge(x, y)
+    assert np.linalg.norm(w) <= big_y / math.sqrt(lam)
+    rho = 2 * big_y * (1 + 1 / math.sqrt(lam))
+    xt = rng.standard_normal((200, d))
+    xt /= np.maximum(1, np.linalg.norm(xt, axis=1, keepdims=True))
+    yt = rng.uniform(-big_y, big_y, 200)
+    for _ in range(20):
+        x2, y2 = x.copy(), y.copy()
+        x2[0] = rng.standard_normal(d)
+        x2[0] /= max(1, np.linalg.norm(x2[0]))
+        y2[0] = rng.uniform(-big_y, big_y)
+        w2 = ridge(x2, y2)
+        assert np.linalg.norm(w - w2) <= 2 * rho / (lam * n)
+        assert np.max(np.abs((xt @ w - yt) ** 2 - (xt @ w2 - yt) ** 2)) <= 2 * rho**2 / (lam * n)
+
+
 # ----------------------------------------------------------------- bias-complexity-tradeoff
 
 def bias_complexity_risk(k: int, n: int = 50, sigma2: float = 1.0) -> float:
@@ -957,6 +987,9 @@ def test_vc_inputs_and_formulas():
 
 def test_sauer_inputs_and_formulas():
     qid = "sauer-shelah-vc-bound"
+    says_in(qid, "short_answer", r"$\Pi_{\mathcal H}(n)\le\sum_{i=0}^{d}\binom ni\le(en/d)^d$ for $n\ge d$")
+    # the second inequality fails below n = d: n = 1, d = 3 gives 2 > (e/3)^3
+    assert sum(special.comb(1, i, exact=True) for i in range(4)) > (math.e / 3) ** 3
     says(qid, r"$\Pi_{\mathcal H}(n)\le\sum_{i=0}^{d}\binom ni\le(en/d)^d$", r"$2^n$", r"$d+1$ points",
          r"$|\mathcal H_C|=|Y|+|Y_2|$", r"at most $d-1$",
          r"\sum_{i\le d}\binom{n-1}{i}+\sum_{i\le d-1}\binom{n-1}{i}=\sum_{i\le d}\binom ni",
@@ -1015,7 +1048,7 @@ def test_srm_inputs_and_formulas():
     says(qid, r"$w_k=6/(\pi^2k^2)$", r"$\sum_kw_k\le1$", r"$1-\delta_k$", r"$1-\delta\sum_kw_k\ge1-\delta$",
          r"within about $2\varepsilon_k$", r"$\varepsilon_k=\sqrt{(\ln|\mathcal H_k|+\ln(2/(w_k\delta)))/(2n)}$",
          r"$\ln(1/w_k)$, of order $2\ln k$", r"$2^{10k}$ hypotheses", r"$10k$ bits", r"$n=2000$", r"$\delta=0.05$",
-         "classes 1 to 5", "(class 5)", r"$\ln K$ for $K$ candidates")
+         "classes 1 to 5", "(class 5)", r"$\ln K$ for $K$ candidates", "Vapnik and Chervonenkis in the 1970s")
     assert np.isclose(sum(1 / k**2 for k in range(1, 10**6)) * 6 / math.pi**2, 1, atol=1e-5)
 
 
@@ -1026,7 +1059,8 @@ def test_margin_inputs_and_formulas():
          r"is $1/\gamma$-Lipschitz", r"$\{x\mapsto w^\top x:\lVert w\rVert\le1\}$", r"$\gamma=R2^{-j}$",
          r"$\min(d,R^2/\gamma^2)+1$", r"$y_iw^\top x_i\ge1$", r"margin $1/\lVert w\rVert$", r"Take $d=10^6$, $n=10^4$, $R=1$",
          r"$\gamma=0.1$", r"$R^2/\gamma^2=100$", r"at $\delta=0.05$", r"$d=10^6>n$", r"$R^2=\max k(x,x)$",
-         r"\frac1n\#\{i:y_iw^\top x_i<\gamma\}", "Replace the 0-1 loss", r"$1-\delta$")
+         r"\frac1n\#\{i:y_iw^\top x_i<\gamma\}", "Replace the 0-1 loss", r"$1-\delta$",
+         r"a margin $\gamma$ fixed in advance", "union-bound term over scales")
     # the ramp loss lies between the 0-1 loss and the margin indicator
     t = np.linspace(-2, 2, 401)
     gamma = 0.3
