@@ -1136,6 +1136,15 @@ def test_pac_bayes_inputs_and_formulas():
         k = np.arange(n + 1)
         mgf = np.sum(stats.binom.pmf(k, n, p) * np.exp(2 * n * (p - k / n) ** 2))
         assert mgf <= 2 * math.sqrt(n)
+    # Maurer's lemma in its kl form, E exp(n kl(L_S || L)) <= 2 sqrt(n), checked at its smallest n, 8
+    n = 8
+    k = np.arange(n + 1)
+    for p in np.linspace(0.01, 0.99, 99):
+        q = k / n
+        kl = special.xlogy(q, q / p) + special.xlogy(1 - q, (1 - q) / (1 - p))
+        assert np.sum(stats.binom.pmf(k, n, p) * np.exp(n * kl)) <= 2 * math.sqrt(n)
+    says(qid, r"(Maurer's lemma, for $n\ge8$)", r"$\mathbb{E}_Pe^{\phi}\le2\sqrt n/\delta$")
+    says_in(qid, "short_answer", r"For losses in $[0,1]$, $n\ge8$")
 
 
 def test_compression_inputs_and_formulas():
@@ -1175,7 +1184,7 @@ def test_benign_inputs_and_formulas():
 
 def test_implicit_bias_inputs_and_formulas():
     qid = "implicit-bias-max-margin"
-    says(qid, r"at rate $1/\log t$", r"$\ln(1+e^{-m})\approx e^{-m}$", r"$L(w)=\frac1n\sum_i\ln(1+e^{-w^\top z_i})$",
+    says(qid, "only a KKT point of the margin problem", "is debated", r"at rate $1/\log t$", r"$\ln(1+e^{-m})\approx e^{-m}$", r"$L(w)=\frac1n\sum_i\ln(1+e^{-w^\top z_i})$",
          r"$w^\top z_i>0$", r"a step below $2/\beta$", r"$\hat w=\arg\min\{\lVert w\rVert:w^\top z_i\ge1\ \forall i\}$",
          r"$\alpha_i\ge0$", r"=O\Bigl(\frac1{\log t}\Bigr)", r"which is $1/t$ for support vectors",
          r"$z=(2,0.2),(0.5,1.5),(1.5,1.5),(3,2)$", r"$\hat w=(13/29,15/29)=", r"so step 1 is below $2/\beta$",
@@ -1204,7 +1213,7 @@ def test_online_inputs_and_formulas():
 
 def test_nn_inputs_and_formulas():
     qid = "nearest-neighbour-consistency"
-    says(qid, r"$\mathbb{E}[2\eta(x)(1-\eta(x))]\le2R^\star(1-R^\star)$", r"$k/n\to0$", r"like $n^{-1/d}$",
+    says(qid, r"$\mathbb{E}[2\eta(x)(1-\eta(x))]\le2R^\star(1-R^\star)$", r"$k/n\to0$", r"like $n^{-1/d}$", r"$n^{-1/d}$ apart",
          r"$R^\star=\mathbb{E}\min(\eta,1-\eta)$", r"$\Pr(y\ne y')=\eta(x)(1-\eta(x'))+(1-\eta(x))\eta(x')$",
          r"$2\eta(x)(1-\eta(x))=2r(x)(1-r(x))$", r"$r=\min(\eta,1-\eta)$", r"$2r(1-r)$ is concave",
          r"=\mathbb{E}\bigl[2r(x)(1-r(x))\bigr]\le2R^\star(1-R^\star)", r"With $\eta=0.1$ everywhere, $R^\star=0.1$",
@@ -1294,7 +1303,7 @@ def test_repeated_statements_each_checked():
     says("nearest-neighbour-consistency", f"probability {wrong:.5f}, so the error tends to ${wrong:.5f}\\cdot0.9+{1 - wrong:.5f}\\cdot0.1",
          r"$\eta(x)=\Pr(y=1\mid x)$", r"R^\star\le\lim_{n\to\infty}R_{1\mathrm{NN}}", r"With $\eta=0.1$ everywhere, $R^\star=0.1$ and 1-NN tends to $2\cdot0.1\cdot0.9=",
          r"$R^\star=0.25$, 1-NN tends to", r"scales like $n^{-1/d}$, so halving", "1-NN guesses by sampling", "1-NN also interpolates")
-    says_in("nearest-neighbour-consistency", "short_answer", "so 1-NN predicts", r"degrade like $n^{-1/d}$")
+    says_in("nearest-neighbour-consistency", "short_answer", "so 1-NN predicts", r"about $n^{-1/d}$ apart")
 
 
 def test_double_descent_sentences():
