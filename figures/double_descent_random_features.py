@@ -14,7 +14,7 @@ SEEDS = 5  # independent draws of data and features, averaged
 RIDGE = 0.1  # ridge penalty for the comparison curve (on the squared loss summed over points)
 FEATURES = np.unique(np.round(np.geomspace(5, 2000, 26)).astype(int))
 
-CAPTION = r"""Random ReLU features $\max(0,w_j^\top x)$, $w_j$ Gaussian, fitted by least squares to $n=100$ noisy samples of a smooth function of $x\in\mathbb{R}^{10}$ (noise standard deviation 0.3). Test error against the number of features $p$, averaged over 5 draws. The minimum-norm fit peaks at $p=n$ (dotted line), where it starts to interpolate; ridge with penalty 0.1 has no peak."""
+CAPTION = r"""Random ReLU features $\max(0,w_j^\top x)$, $w_j$ Gaussian, fitted by least squares to $n=100$ noisy samples of a smooth function of $x\in\mathbb{R}^{10}$ (noise standard deviation 0.3). Test error against the number of features $p$, averaged over 5 draws. The minimum-norm fit peaks next to $p=n$ (dotted line), where it starts to interpolate; ridge with penalty 0.1 has no peak."""
 
 
 def target(x: np.ndarray) -> np.ndarray:
