@@ -1,0 +1,328 @@
+"""Recompute every number stated in the chapter 'Deep learning theory' (content/10-deep-learning-theory.yaml)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+import yaml
+from scipy import integrate, stats
+
+from bank import CONTENT, QUESTIONS, caption_states, field, figure_module, fmt, states
+
+CHAPTER = CONTENT / "10-deep-learning-theory.yaml"
+
+
+def chapter() -> dict:
+    return yaml.safe_load(CHAPTER.read_text(encoding="utf-8"))
+
+
+def sci(x: float, digits: int = 1) -> str:
+    """A number as the text prints it in scientific notation, e.g. 8.9\\times10^{-16}."""
+    mantissa, exponent = f"{x:.{digits}e}".split("e")
+    return rf"{mantissa}\times10^{{{int(exponent)}}}"
+
+
+def relu_relu(c: float) -> float:
+    """E[ReLU(u) ReLU(v)] for standard normals of correlation c, by one-dimensional quadrature.
+
+    Given u, v is N(cu, 1 - c^2), and E[ReLU(v) | u] = m Phi(m/s) + s phi(m/s).
+    """
+    s = math.sqrt(max(1.0 - c * c, 1e-300))
+
+    def inner(u: float) -> float:
+        m = c * u
+        return u * (m * stats.norm.cdf(m / s) + s * stats.norm.pdf(m / s)) * stats.norm.pdf(u)
+
+    return integrate.quad(inner, 0.0, np.inf, epsabs=1e-12)[0]
+
+
+def relu_correlations(layers: int, c0: float = 0.0) -> list[float]:
+    """Correlations after each ReLU layer at sigma_w^2 = 2 (the diagonal stays at 1)."""
+    out, c = [], c0
+    for _ in range(layers):
+        c = 2.0 * relu_relu(c)  # sigma_w^2 * E[...] with unit diagonal
+        out.append(c)
+    return out
+
+
+# ----------------------------------------------------------------- chapter shape
+
+def test_chapter_shape():
+    data = chapter()
+    assert data["id"] == "deep-learning-theory"
+    assert data["title"] == "Deep learning theory"
+    questions = data["questions"]
+    assert len(questions) >= 8
+    difficulties = [q["difficulty"] for q in questions]
+    assert difficulties.count("hard") >= 3
+    assert set(difficulties) == {"easy", "medium", "hard"}
+    for q in questions:
+        qid = q["id"]
+        for name in ("title", "difficulty", "kind", "topics", "question", "short_answer", "answer",
+                     "mistakes", "follow_ups", "related", "references"):
+            assert QUESTIONS[qid].get(name), (qid, name)
+        assert q["kind"] == "technical"
+        assert len(field(qid, "short_answer").split()) <= 70, qid
+        assert 250 <= len(field(qid, "answer").split()) <= 700, qid
+        assert 2 <= len(q["mistakes"]) <= 4 and 2 <= len(q["follow_ups"]) <= 3, qid
+        answer = field(qid, "answer")
+        parts = [answer.find(r"\textbf{Derivation.}"), answer.find(r"\textbf{Worked example.}")]
+        assert parts[0] > 0 and parts[1] > parts[0], qid
+        assert "Practical consequences" in answer, qid
+
+
+def test_links_resolve():
+    data = chapter()
+    keys = set()
+    for path in CONTENT.glob("*.yaml"):
+        keys |= set((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("references", {}) or {})
+    for q in data["questions"]:
+        for other in q["related"]:
+            assert other in QUESTIONS, (q["id"], other)
+        for key in q["references"]:
+            assert key in keys, (q["id"], key)
+        for key in re.findall(r"\\cite\{([^}]*)\}", field(q["id"], "answer")):
+            for k in key.split(","):
+                assert k.strip() in q["references"], (q["id"], k)
+
+
+def test_figure_captions_short():
+    for name in ("signal_propagation_depth", "ntk_width_movement"):
+        module = figure_module(name)
+        assert len(module.CAPTION.split()) <= 60, name
+
+
+# ----------------------------------------------------------------- signal propagation
+
+def test_signal_propagation_moments():
+    qid = "signal-propagation-init"
+    assert states(qid, "50", near="Take 50 ReLU layers")
+    assert states(qid, sci(0.5**50), near="$0.5^{50}")
+    assert states(qid, fmt(1.1**50, 0), near="$1.1^{50}")
+    # sigma_w^2 = 2.2 is "ten per cent above He" and its per-layer factor is 1.1
+    assert math.isclose(2.2 / 2.0, 1.1) and states(qid, "2.2", near="ten per cent above He")
+    # Monte Carlo check of the per-layer factor E[ReLU(sqrt(q) u)^2] = q/2 used in the derivation
+    u = np.random.default_rng(0).standard_normal(2_000_000)
+    assert abs(np.mean(np.maximum(u, 0) ** 2) - 0.5) < 2e-3
+    assert states(qid, "2", near=r"$\sigma_w^2=2$")
+
+
+def test_signal_propagation_correlations():
+    qid = "signal-propagation-init"
+    c = relu_correlations(10)
+    assert states(qid, fmt(c[0], 3), near="after one layer")
+    assert states(qid, fmt(c[1], 3), near="after two")
+    assert states(qid, fmt(c[9], 3), near="after ten")
+    assert math.isclose(c[0], 1 / math.pi, rel_tol=1e-6)
+
+
+def test_signal_propagation_figure():
+    module = figure_module("signal_propagation_depth")
+    assert module.DEPTH == 50 and module.WIDTH == 256 and module.GAINS == (1.0, 2.0, 2.2)
+    assert caption_states("signal_propagation_depth", str(module.WIDTH), near="width")
+    assert caption_states("signal_propagation_depth", str(module.DEPTH), near="after")
+    factors = [(g / 2) ** module.DEPTH for g in module.GAINS]
+    assert caption_states("signal_propagation_depth", sci(factors[0]), near="after")
+    assert caption_states("signal_propagation_depth", fmt(factors[1], 0), near="after")
+    assert caption_states("signal_propagation_depth", fmt(factors[2], 0), near="after")
+    assert np.allclose(module.theory_moments(2.2)[-1], factors[2])
+    # the simulated network really is a ReLU net whose moments follow the map on average
+    runs = [module.forward_moments(1.0, seed=s)[4] for s in range(6)]
+    assert abs(np.mean(runs) / 0.5**5 - 1) < 0.15
+    measured, theory = module.correlations()
+    assert np.allclose(theory, relu_correlations(module.DEPTH), atol=1e-6)
+    assert abs(measured[-1] - theory[-1]) < 0.05
+
+
+# ----------------------------------------------------------------- normalisation
+
+def test_normalisation_scale_invariance():
+    qid = "normalisation-scale-invariance"
+    norm, eta, lam, g_unit = 2.0, 0.1, 5e-4, 1.0
+    # a scale-invariant loss: L(w) = 0.5 * ||w/|w| - target||^2, with the target chosen so the
+    # gradient at the unit vector has norm g_unit
+    direction = np.array([1.0, 0.0])
+    target = np.array([1.0 - 1.0, g_unit])  # tangent component g_unit at w/|w| = e1
+
+    def loss(w):
+        return 0.5 * np.sum((w / np.linalg.norm(w) - target) ** 2)
+
+    def grad(w, h=1e-6):
+        return np.array([(loss(w + h * e) - loss(w - h * e)) / (2 * h) for e in np.eye(2)])
+
+    w = norm * direction
+    g = grad(w)
+    assert abs(g @ w) < 1e-8 and math.isclose(np.linalg.norm(g), g_unit / norm, rel_tol=1e-5)
+    assert states(qid, fmt(g_unit / norm, 1), near="actual gradient has norm")
+    new = w - eta * g
+    assert states(qid, fmt(eta / norm**2, 3), near="effective learning rate is")
+    assert states(qid, f"{np.sum(new**2):.4f}", near="after one step")
+    equilibrium4 = eta * g_unit**2 / (2 * lam)
+    assert states(qid, fmt(equilibrium4, 0), near="the norm settles")
+    assert states(qid, fmt(equilibrium4**0.25, 2), near="the norm settles")
+    assert states(qid, fmt(math.sqrt(2 * eta * lam), 2), near="radians")
+    # the equilibrium angular step equals eta * |g_hat| / |w|^2 at the equilibrium norm
+    assert math.isclose(eta * g_unit / equilibrium4**0.5, math.sqrt(2 * eta * lam))
+    assert states(qid, "5\\times10^{-4}", near="the norm settles")
+
+
+# ----------------------------------------------------------------- residual connections
+
+def test_residual_variance():
+    qid = "residual-connections-conditioning"
+    blocks, a = 100, 1.0
+    assert states(qid, str(blocks), near="Take 100 blocks")
+    assert states(qid, sci((1 + a) ** blocks, 2), near="Unscaled")
+    scaled = (1 + a / blocks) ** blocks
+    assert states(qid, fmt(scaled, 3), near="Scaled by")
+    assert abs(scaled - math.e) < 0.02
+    assert states(qid, str(blocks + 1), near="normalised branches")
+    assert 1 / (blocks + 1) < 0.01
+    # simulate: a linear residual network of 100 blocks with random branches of gain a
+    rng = np.random.default_rng(1)
+    n = 400
+    x = rng.standard_normal(n)
+    q0 = x @ x
+    h = x.copy()
+    for _ in range(blocks):
+        h = h + (rng.standard_normal((n, n)) * math.sqrt(a / n) / math.sqrt(blocks)) @ h
+    assert abs((h @ h) / q0 / scaled - 1) < 0.3
+
+
+# ----------------------------------------------------------------- attention scaling
+
+def test_attention_scaling():
+    qid = "attention-sqrt-d"
+    d = 64
+    rng = np.random.default_rng(2)
+    dots = np.sum(rng.standard_normal((50_000, d)) * rng.standard_normal((50_000, d)), axis=1)
+    assert abs(dots.std() - math.sqrt(d)) < 0.1
+    assert states(qid, fmt(math.sqrt(d), 0), near=r"$\sqrt{64}=")
+    sig = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    gap = math.sqrt(d)
+    assert states(qid, fmt(sig(gap), 5), near="have gap 8")
+    assert states(qid, sci(1 - sig(gap), 1), near="have gap 8")
+    assert states(qid, f"{sig(gap) * (1 - sig(gap)):.6f}", near="have gap 8")
+    assert states(qid, fmt(sig(1), 3), near="Scaled, the gap is 1")
+    assert states(qid, fmt(1 - sig(1), 3), near="Scaled, the gap is 1")
+    assert states(qid, fmt(sig(1) * (1 - sig(1)), 3), near="Scaled, the gap is 1")
+    ratio = (sig(1) * (1 - sig(1))) / (sig(gap) * (1 - sig(gap)))
+    assert states(qid, fmt(ratio, 0), near="times larger")
+    # the softmax Jacobian entry for two keys equals p(1-p)
+    p = np.array([sig(1), 1 - sig(1)])
+    jac = np.diag(p) - np.outer(p, p)
+    assert math.isclose(jac[0, 0], sig(1) * (1 - sig(1)))
+
+
+# ----------------------------------------------------------------- NTK
+
+def test_ntk_two_orthogonal_inputs():
+    qid = "ntk-lazy-training"
+    off = relu_relu(0.0)  # output-weight term; the hidden-weight term vanishes for orthogonal inputs
+    diag = relu_relu(1.0 - 1e-12) + 0.5  # E[ReLU(u)^2] + E[1{u>0}] * |x|^2
+    assert math.isclose(diag, 1.0, rel_tol=1e-6)
+    assert states(qid, fmt(off, 3), near="off it")
+    eig = np.linalg.eigvalsh(np.array([[diag, off], [off, diag]]))
+    assert states(qid, fmt(eig[1], 3), near="eigenvalues")
+    assert states(qid, fmt(eig[0], 3), near="eigenvalues")
+    assert states(qid, fmt(eig[0], 3), near="shrinks as")
+    assert states(qid, fmt(math.log(1000) / eig[0], 1), near="a thousandth")
+    # the empirical NTK of the figure's network at inputs x = +1 and -1 (orthogonal (x, 1))
+    module = figure_module("ntk_width_movement")
+    a, w = module.init(400_000, seed=0)
+    kernel = module.ntk(a, w, np.array([1.0, -1.0]))
+    assert abs(kernel[0, 1] / kernel[0, 0] - off) < 0.005
+
+
+def test_ntk_figure():
+    name = "ntk_width_movement"
+    module = figure_module(name)
+    assert caption_states(name, str(module.N_TRAIN), near="points")
+    assert caption_states(name, str(module.SEEDS), near="seeds")
+    assert caption_states(name, str(module.WIDTHS[0]), near="widths")
+    assert caption_states(name, str(module.WIDTHS[-1]), near="widths")
+    changes = module.mean_changes()
+    assert caption_states(name, fmt(changes[0], 2), near="falls from")
+    assert caption_states(name, fmt(changes[-1], 3), near="falls from")
+    assert np.all(np.diff(changes) < 0)
+    # gradients used in training agree with finite differences of the network output
+    a, w = module.init(5, seed=3)
+    x = np.array([0.3])
+    jac = module.jacobian(a, w, x)[0]
+    h = 1e-6
+    fd = [(module.predict(a + h * e, w, x)[0] - module.predict(a - h * e, w, x)[0]) / (2 * h)
+          for e in np.eye(5)]
+    assert np.allclose(jac[:5], fd, atol=1e-6)
+    assert module.final_loss(module.WIDTHS[-1], 0) < module.final_loss(module.WIDTHS[0], 0)
+    assert states("ntk-lazy-training", "16", near="widths 16 to 4096")
+
+
+# ----------------------------------------------------------------- NNGP
+
+def test_nngp_relu_correlations():
+    qid = "infinite-width-gp"
+    c = relu_correlations(10)
+    assert states(qid, fmt(c[0], 3), near="after one layer")
+    assert states(qid, fmt(c[1], 3), near="Applying the map again")
+    assert states(qid, fmt(c[2], 3), near="Applying the map again")
+    assert states(qid, fmt(c[9], 3), near="after ten layers")
+    # Monte Carlo check of the wide-network claim: one random ReLU layer of width 200000
+    rng = np.random.default_rng(4)
+    x = np.eye(2, 50)  # two orthogonal unit inputs
+    w = rng.standard_normal((200_000, 50)) * math.sqrt(2.0)
+    hidden = np.maximum(x @ w.T, 0)
+    corr = (hidden[0] @ hidden[1]) / np.linalg.norm(hidden[0]) / np.linalg.norm(hidden[1])
+    # post-activation correlation differs from the next pre-activation correlation only by the mean
+    assert abs(corr - c[0]) < 0.01
+
+
+# ----------------------------------------------------------------- muP
+
+def test_mup_feature_updates():
+    qid = "feature-learning-mup"
+    eta, base, wide = 1e-3, 256, 4096
+    mean_abs = stats.norm.mean(loc=0) + 2 * stats.norm.pdf(0)  # E|x| = 2 phi(0) = sqrt(2/pi)
+    assert math.isclose(mean_abs, math.sqrt(2 / math.pi))
+    small, big = eta * base * mean_abs, eta * wide * mean_abs
+    assert states(qid, fmt(small, 3), near="at width 256 one step")
+    assert states(qid, fmt(big, 2), near="the move is 3.27")
+    assert states(qid, sci(eta * base / wide, 2), near="Under muP")
+    assert states(qid, fmt(small, 3), near="Under muP")
+    # an Adam-like sign update on a real rank-one gradient moves a feature by eta * sum |x_j|
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal(wide)
+    g = 0.37  # any backpropagated scalar: the sign update ignores its size
+    delta_w = -eta * np.sign(np.outer([g], x))
+    assert abs(abs((delta_w @ x)[0]) - big) / big < 0.05
+    assert wide // base == 16 and "sixteen times larger" in field(qid, "answer")
+
+
+# ----------------------------------------------------------------- PL
+
+def test_pl_rate():
+    qid = "overparameterisation-pl"
+    mu, beta = 0.5, 10.0
+    rate = 1 - mu / beta
+    assert states(qid, fmt(rate, 2), near="Each step multiplies")
+    steps = math.ceil(math.log(1e-6) / math.log(rate))
+    assert states(qid, str(steps), near="millionfold")
+    assert states(qid, "50,000", near="PL* requires at least")
+    # gradient descent on a real overparameterised least-squares problem obeys the bound
+    rng = np.random.default_rng(6)
+    n, p = 20, 60
+    a = rng.standard_normal((n, p)) / math.sqrt(p)
+    y = rng.standard_normal(n)
+    k = a @ a.T
+    lam_min, lam_max = np.linalg.eigvalsh(k)[[0, -1]]
+    wt = np.zeros(p)
+    losses = []
+    for _ in range(50):
+        r = a @ wt - y
+        losses.append(0.5 * r @ r)
+        grad = a.T @ r
+        assert grad @ grad >= 2 * lam_min * losses[-1] - 1e-9
+        wt -= grad / lam_max
+    assert losses[-1] <= (1 - lam_min / lam_max) ** 49 * losses[0] + 1e-12
