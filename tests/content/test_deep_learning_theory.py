@@ -32,9 +32,15 @@ def relu_relu(c: float) -> float:
     """
     s = math.sqrt(max(1.0 - c * c, 1e-300))
 
+    def phi(t: float) -> float:
+        return math.exp(-0.5 * t * t) / math.sqrt(2 * math.pi)
+
+    def big_phi(t: float) -> float:
+        return 0.5 * (1 + math.erf(t / math.sqrt(2)))
+
     def inner(u: float) -> float:
         m = c * u
-        return u * (m * stats.norm.cdf(m / s) + s * stats.norm.pdf(m / s)) * stats.norm.pdf(u)
+        return u * (m * big_phi(m / s) + s * phi(m / s)) * phi(u)
 
     return integrate.quad(inner, 0.0, np.inf, epsabs=1e-12)[0]
 
@@ -130,7 +136,7 @@ def test_signal_propagation_figure():
     assert caption_states("signal_propagation_depth", fmt(factors[2], 0), near="after")
     assert np.allclose(module.theory_moments(2.2)[-1], factors[2])
     # the simulated network really is a ReLU net whose moments follow the map on average
-    runs = [module.forward_moments(1.0, seed=s)[4] for s in range(6)]
+    runs = [module.forward_moments(1.0, seed=s, depth=5)[4] for s in range(6)]
     assert abs(np.mean(runs) / 0.5**5 - 1) < 0.15
     measured, theory = module.correlations()
     assert np.allclose(theory, relu_correlations(module.DEPTH), atol=1e-6)
@@ -326,3 +332,151 @@ def test_pl_rate():
         assert grad @ grad >= 2 * lam_min * losses[-1] - 1e-9
         wt -= grad / lam_max
     assert losses[-1] <= (1 - lam_min / lam_max) ** 49 * losses[0] + 1e-12
+
+
+# ----------------------------------------------------------------- scaling laws
+
+REFIT = dict(E=1.82, A=482.01, B=2085.43, alpha=0.3478, beta=0.3658)
+PUBLISHED = dict(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
+CHINCHILLA_FLOPS = 5.76e23
+
+
+def numeric_optimum(c: float, p: dict) -> float:
+    """argmin over N of L(N, C/(6N)), by bounded scalar minimisation in log N."""
+    from scipy.optimize import minimize_scalar
+
+    def f(log_n):
+        n = math.exp(log_n)
+        return p["A"] / n ** p["alpha"] + p["B"] / (c / (6 * n)) ** p["beta"]
+
+    return math.exp(minimize_scalar(f, bounds=(10, 40), method="bounded",
+                                    options={"xatol": 1e-10}).x)
+
+
+def test_scaling_laws_exponents():
+    qid = "scaling-laws-compute-optimal"
+    assert states(qid, fmt(10**0.73, 2), near="$10^{0.73}=")
+    assert states(qid, fmt(10**0.27, 2), near="$10^{0.27}=")
+    assert states(qid, fmt(10**0.5, 2), near="$10^{0.5}=")
+    for key, value in REFIT.items():
+        assert states(qid, f"{value:g}" if key != "A" else "482.01", near="Besiroglu et al. re-fitted")
+    for key, value in PUBLISHED.items():
+        assert states(qid, f"{value:g}", near="The published parametric fit")
+    a_refit = REFIT["beta"] / (REFIT["alpha"] + REFIT["beta"])
+    a_pub = PUBLISHED["beta"] / (PUBLISHED["alpha"] + PUBLISHED["beta"])
+    assert states(qid, fmt(a_refit, 3), near="Besiroglu et al. re-fitted")
+    assert states(qid, fmt(a_pub, 3), near="The published parametric fit")
+
+
+def test_scaling_laws_chinchilla_budget():
+    qid = "scaling-laws-compute-optimal"
+    assert states(qid, sci(CHINCHILLA_FLOPS, 2), near="Chinchilla's budget")
+    n = numeric_optimum(CHINCHILLA_FLOPS, REFIT)
+    assert states(qid, fmt(n / 1e9, 0), near="Chinchilla's budget")
+    assert states(qid, fmt(CHINCHILLA_FLOPS / 6 / n / n, 0), near="Chinchilla's budget")
+    n_pub = numeric_optimum(CHINCHILLA_FLOPS, PUBLISHED)
+    assert states(qid, fmt(n_pub / 1e9, 0), near="The published parametric fit")
+    assert states(qid, fmt(CHINCHILLA_FLOPS / 6 / n_pub / n_pub, 0), near="The published parametric fit")
+    # Chinchilla itself: 70B parameters, 1.4T tokens, 20 tokens per parameter, Gopher 280B
+    assert states(qid, fmt(1.4e12 / 70e9, 0), near="1.4 trillion tokens")
+    assert 6 * 70e9 * 1.4e12 == pytest.approx(CHINCHILLA_FLOPS, rel=0.03)
+    assert states(qid, "four", near="four-times-larger Gopher") and 280 / 70 == 4
+
+
+def test_scaling_law_figure():
+    name = "scaling_law_isoflop"
+    module = figure_module(name)
+    for c in module.BUDGETS:
+        assert math.isclose(module.optimal_n(c), numeric_optimum(c, REFIT), rel_tol=1e-5)
+    assert math.isclose(module.optimal_n(1e21, module.HOFFMANN), numeric_optimum(1e21, PUBLISHED),
+                        rel_tol=1e-5)
+    assert caption_states(name, fmt(module.slope(REFIT), 2), near="the refit (slope")
+    assert caption_states(name, fmt(module.slope(PUBLISHED), 2), near="the published fit")
+    assert caption_states(name, str(module.KAPLAN_SLOPE), near="Kaplan")
+    assert caption_states(name, "10^{21}", near="Kaplan") and module.ANCHOR == 1e21
+    assert len(module.CAPTION.split()) <= 60
+
+
+# ----------------------------------------------------------------- linear regions
+
+def regions_by_sampling(n: int, seed: int = 0) -> int:
+    """Distinct activation patterns of n random lines through a 2D grid, as a check of Zaslavsky's count."""
+    rng = np.random.default_rng(seed)
+    w = rng.standard_normal((n, 2))
+    b = rng.standard_normal(n) * 0.3
+    g = np.linspace(-30, 30, 700)
+    xx, yy = np.meshgrid(g, g)
+    pts = np.stack([xx.ravel(), yy.ravel()], axis=1)
+    patterns = (pts @ w.T + b) > 0
+    return len({row.tobytes() for row in np.packbits(patterns, axis=1)})
+
+
+def test_linear_regions_counts():
+    qid = "linear-regions-depth"
+    shallow = sum(math.comb(100, j) for j in range(3))
+    assert states(qid, str(shallow), near="100 hidden units in one layer")
+    assert states(qid, f"{math.comb(100, 2)}", near="100 hidden units in one layer")
+    deep = (100 // 2) ** 2 * shallow
+    assert states(qid, f"{deep:,}".replace(",", "{,}"), near="Two hidden layers of 100")
+    wide = sum(math.comb(200, j) for j in range(3))
+    assert states(qid, str(wide), near="Two hidden layers of 100")
+    assert states(qid, f"{math.comb(200, 2)}", near="Two hidden layers of 100")
+    assert states(qid, f"{2**20:,}".replace(",", "{,}"), near="20 layers of two units")
+    assert states(qid, f"{2**20 - 1:,}", near="20 layers of two units")
+    # three random lines in general position cut the plane into 1 + 3 + 3 = 7 cells
+    assert regions_by_sampling(3) == sum(math.comb(3, j) for j in range(3))
+
+
+def tent(x: np.ndarray) -> np.ndarray:
+    return 2 * np.maximum(x, 0) - 4 * np.maximum(x - 0.5, 0)
+
+
+def test_linear_regions_sawtooth():
+    # the tent map iterated k times has 2^k pieces: count slope changes on a fine grid
+    qid = "linear-regions-depth"
+    k = 6
+    x = (np.arange(2**14) + 0.5) / 2**14
+    y = x.copy()
+    for _ in range(k):
+        y = tent(y)
+    slopes = np.sign(np.diff(y))
+    slopes = slopes[slopes != 0]  # a peak can fall between two grid points of equal height
+    assert np.sum(slopes[1:] != slopes[:-1]) + 1 == 2**k
+    assert states(qid, "2k", near="tent map iterated") and states(qid, "m+1", near="tent map iterated")
+
+
+# ----------------------------------------------------------------- softmax bottleneck
+
+def test_softmax_bottleneck_rank():
+    qid = "softmax-bottleneck"
+    d, vocab = 512, 10_000
+    assert states(qid, str(d + 1), near="rank at most")
+    assert states(qid, "10,000", near="rank at most") and states(qid, str(d), near="$d=512$")
+    # rank of a real log-softmax matrix from random H and W
+    rng = np.random.default_rng(7)
+    h = rng.standard_normal((300, 20))
+    w = rng.standard_normal((200, 20))
+    logits = h @ w.T
+    logp = logits - np.log(np.exp(logits - logits.max(1, keepdims=True)).sum(1, keepdims=True)) \
+        - logits.max(1, keepdims=True)
+    assert np.linalg.matrix_rank(logp, tol=1e-8) == 21
+    assert vocab > d + 1
+
+
+def test_softmax_bottleneck_hull():
+    qid = "softmax-bottleneck"
+    w = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.3, 0.3]])
+    for row in ("(1,0)", "(0,1)", "(-1,0)", "(0.3,0.3)"):
+        assert states(qid, row, near="take $d=2$ and embeddings")
+    # (0.3, 0.3) is a convex combination of the other three
+    from scipy.optimize import nnls
+    lam, resid = nnls(np.vstack([w[:3].T, np.ones(3)]), np.array([0.3, 0.3, 1.0]))
+    assert resid < 1e-10
+    rng = np.random.default_rng(8)
+    h = rng.standard_normal((50_000, 2)) * rng.exponential(5, (50_000, 1))
+    z = h @ w.T
+    p = np.exp(z - z.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    assert np.all(z[:, 3] <= z[:, :3].max(1) + 1e-12)
+    assert p[:, 3].max() <= 0.5
+    assert states(qid, "0.5", near="never exceeds")
