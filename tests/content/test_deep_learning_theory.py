@@ -480,3 +480,90 @@ def test_softmax_bottleneck_hull():
     assert np.all(z[:, 3] <= z[:, :3].max(1) + 1e-12)
     assert p[:, 3].max() <= 0.5
     assert states(qid, "0.5", near="never exceeds")
+
+
+# ----------------------------------------------------------------- mode connectivity
+
+def test_mode_connectivity_toy_barrier():
+    qid = "mode-connectivity"
+    loss = lambda th: (th[0] * th[1] - 1.0) ** 2  # noqa: E731
+    a, b = np.array([1.0, 1.0]), np.array([-1.0, -1.0])
+    assert loss(a) == 0 and loss(b) == 0
+    ts = np.linspace(0, 1, 1001)
+    barrier = max(loss((1 - t) * a + t * b) - ((1 - t) * loss(a) + t * loss(b)) for t in ts)
+    assert states(qid, fmt(loss(0.5 * (a + b)), 0), near="The midpoint $(0,0)$ has loss")
+    assert states(qid, fmt(barrier, 0), near="straight-line barrier is")
+    flipped = -b  # the model's symmetry: (a, b) -> (-a, -b)
+    aligned = max(loss((1 - t) * a + t * flipped) for t in ts)
+    assert states(qid, fmt(aligned, 0), near="the barrier is 0")
+    log10_orders = math.lgamma(513) / math.log(10)
+    assert states(qid, f"10^{{{int(log10_orders)}}}", near="equivalent orderings")
+    assert states(qid, "512", near="equivalent orderings")
+
+
+def test_mode_connectivity_permutation_invariance():
+    # permuting hidden units (rows of W1, columns of W2) leaves a real network's function unchanged
+    module_check = field("mode-connectivity", "answer")
+    assert "(n!)^L" in module_check
+    rng = np.random.default_rng(9)
+    w1, w2 = rng.standard_normal((16, 5)), rng.standard_normal((3, 16))
+    x = rng.standard_normal((100, 5))
+    perm = rng.permutation(16)
+    f = lambda a, b: np.maximum(x @ a.T, 0) @ b.T  # noqa: E731
+    assert np.allclose(f(w1, w2), f(w1[perm], w2[:, perm]))
+    mid = f(0.5 * (w1 + w1[perm]), 0.5 * (w2 + w2[:, perm]))
+    assert not np.allclose(mid, f(w1, w2))
+
+
+# ----------------------------------------------------------------- lottery ticket
+
+def test_lottery_ticket_rounds():
+    qid = "lottery-ticket"
+    q = 0.2
+    assert states(qid, "20", near="With 20 per cent pruned per round")
+    assert states(qid, fmt((1 - q) ** 10, 3), near="after 10 rounds")
+    assert states(qid, fmt(100 * (1 - q) ** 10, 1), near="after 10 rounds")
+    rounds = math.ceil(math.log(0.01) / math.log(1 - q))
+    assert states(qid, str(rounds), near="Reaching 1 per cent needs")
+    assert states(qid, fmt((1 - q) ** rounds, 4), near="Reaching 1 per cent needs")
+    assert (1 - q) ** (rounds - 1) > 0.01
+    # simulate IMP's masks: pruning 20% of survivors by magnitude each round
+    rng = np.random.default_rng(10)
+    weights = rng.standard_normal(100_000)
+    mask = np.ones_like(weights, dtype=bool)
+    for _ in range(10):
+        alive = np.abs(weights[mask])
+        cut = np.quantile(alive, q)
+        mask &= np.abs(weights) > cut
+    assert abs(mask.mean() - (1 - q) ** 10) < 1e-3
+
+
+# ----------------------------------------------------------------- grokking
+
+def test_grokking_counts():
+    qid = "grokking"
+    p = 113
+    assert states(qid, str(p**2), near="there are")
+    assert states(qid, str(round(0.3 * p**2)), near="30 per cent training split")
+
+
+def test_grokking_fourier_algorithm():
+    qid = "grokking"
+    p = 113
+    ks = [14, 35, 41, 42, 52]
+    for k in ks:
+        assert states(qid, str(k), near="five frequencies")
+    a, b = np.meshgrid(np.arange(p), np.arange(p), indexing="ij")
+    c = np.arange(p)
+    omega = 2 * np.pi * np.array(ks) / p
+    # logits z_c = sum_k cos(omega_k (a + b - c)) for every pair and answer
+    logits = np.cos(omega[:, None, None, None] * (a[None, :, :, None] + b[None, :, :, None]
+                                                     - c[None, None, None, :])).sum(0)
+    assert np.all(logits.argmax(-1) == (a + b) % p)
+    correct = logits[a, b, (a + b) % p]
+    wrong = np.where(c[None, None, :] == ((a + b) % p)[..., None], -np.inf, logits).max(-1)
+    assert np.allclose(correct, len(ks))
+    assert states(qid, str(len(ks)), near="the correct answer's logit is")
+    assert states(qid, fmt(wrong.max(), 2), near="the correct answer's logit is")
+    assert states(qid, fmt(len(ks) - wrong.max(), 2), near="the correct answer's logit is")
+    assert states(qid, str(p - 1), near="the correct answer's logit is")
