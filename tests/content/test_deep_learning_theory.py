@@ -61,9 +61,9 @@ def test_chapter_shape():
     assert data["id"] == "deep-learning-theory"
     assert data["title"] == "Deep learning theory"
     questions = data["questions"]
-    assert len(questions) >= 8
+    assert len(questions) >= 18
     difficulties = [q["difficulty"] for q in questions]
-    assert difficulties.count("hard") >= 3
+    assert difficulties.count("hard") >= 5
     assert set(difficulties) == {"easy", "medium", "hard"}
     for q in questions:
         qid = q["id"]
@@ -96,7 +96,7 @@ def test_links_resolve():
 
 
 def test_figure_captions_short():
-    for name in ("signal_propagation_depth", "ntk_width_movement"):
+    for name in ("signal_propagation_depth", "ntk_width_movement", "scaling_law_isoflop"):
         module = figure_module(name)
         assert len(module.CAPTION.split()) <= 60, name
 
@@ -567,3 +567,184 @@ def test_grokking_fourier_algorithm():
     assert states(qid, fmt(wrong.max(), 2), near="the correct answer's logit is")
     assert states(qid, fmt(len(ks) - wrong.max(), 2), near="the correct answer's logit is")
     assert states(qid, str(p - 1), near="the correct answer's logit is")
+
+
+# ----------------------------------------------------------------- dropout
+
+def test_dropout_linear_penalty():
+    qid = "dropout-regularisation-inference"
+    x, w, y, p = np.array([1.0, 2.0]), np.array([0.5, -1.0]), 1.0, 0.5
+    for text in ("$x=(1,2)$", "$w=(0.5,-1)$", "$y=1$", "$p=0.5$"):
+        assert text in field(qid, "answer")
+    full = x @ w
+    assert states(qid, fmt(full, 1), near="The full prediction is")
+    assert states(qid, fmt((y - full) ** 2, 2), near="The full prediction is")
+    penalty = p / (1 - p) * np.sum(x**2 * w**2)
+    assert states(qid, fmt(penalty, 2), near="The full prediction is")
+    # enumerate the four masks of inverted dropout
+    preds, errors = [], []
+    for mask in ((1, 1), (1, 0), (0, 1), (0, 0)):
+        pred = np.sum(np.array(mask) * x * w) / (1 - p)
+        preds.append(pred)
+        errors.append((y - pred) ** 2)
+    expected = np.mean(errors)
+    assert math.isclose(expected, (y - full) ** 2 + penalty)
+    assert states(qid, fmt(expected, 1), near="expected dropout loss is")
+    assert states(qid, fmt(expected, 1), near="whose mean is")
+    for pred in preds:
+        assert states(qid, fmt(pred, 0), near="listing the four equally likely masks")
+    for err in errors:
+        assert states(qid, fmt(err, 0), near="listing the four equally likely masks")
+
+
+def test_dropout_penalty_monte_carlo():
+    # the general identity with a random design, p = 0.2, by simulation
+    rng = np.random.default_rng(11)
+    x, w, y, p = rng.standard_normal(5), rng.standard_normal(5), 0.3, 0.2
+    masks = rng.random((400_000, 5)) > p
+    mc = np.mean((y - (masks * x * w).sum(1) / (1 - p)) ** 2)
+    assert abs(mc - ((y - x @ w) ** 2 + p / (1 - p) * np.sum(x**2 * w**2))) < 0.02
+    assert r"\tfrac{p}{1-p}" in field("dropout-regularisation-inference", "short_answer")
+
+
+# ----------------------------------------------------------------- augmentation
+
+def test_augmentation_noise_is_ridge():
+    qid = "augmentation-invariance"
+    n, sigma = 1000, 0.1
+    assert states(qid, str(n), near="With $n=1000$ examples")
+    assert states(qid, fmt(n * sigma**2, 0), near="ridge with")
+    assert states(qid, fmt(sigma**2, 2), near="per example the penalty")
+    # simulate the augmented loss of a linear model on real data with Gaussian input noise
+    rng = np.random.default_rng(12)
+    xs = rng.standard_normal((n, 3))
+    w = np.array([0.5, -1.0, 2.0])
+    ys = xs @ w + rng.standard_normal(n)
+    clean = np.sum((ys - xs @ w) ** 2)
+    noisy = np.mean([np.sum((ys - (xs + sigma * rng.standard_normal(xs.shape)) @ w) ** 2)
+                     for _ in range(400)])
+    assert abs(noisy - (clean + n * sigma**2 * w @ w)) / (n * sigma**2 * w @ w) < 0.05
+    assert (2 * sigma) ** 2 / sigma**2 == 4 and states(qid, "quadruples", near="Doubling")
+
+
+# ----------------------------------------------------------------- equivariance
+
+def test_equivariance_parameter_counts():
+    qid = "equivariance-weight-sharing"
+    dense = (32 * 32 * 3) * (32 * 32 * 64)
+    conv = 3 * 3 * 3 * 64
+    assert states(qid, str(32 * 32 * 3), near="A dense layer needs")
+    assert states(qid, str(32 * 32 * 64), near="A dense layer needs")
+    assert states(qid, f"{dense:,}".replace(",", "{,}"), near="A dense layer needs")
+    assert states(qid, f"{dense:,}", near="dense layer on")
+    assert states(qid, str(conv), near="convolution needs")
+    assert states(qid, str(conv), near="convolution from 3 to 64 channels")
+    assert states(qid, f"{dense / conv:,.0f}", near="times fewer")
+
+
+def test_equivariance_shift_commuting_maps_are_circulant():
+    field("equivariance-weight-sharing", "answer")
+    n = 8
+    shift = np.roll(np.eye(n), 1, axis=0)
+    # the linear maps A with A S = S A: solve (S^T kron I - I kron S) vec(A) = 0 ... via its null space
+    system = np.kron(np.eye(n), shift) - np.kron(shift.T, np.eye(n))
+    null = np.linalg.svd(system)[2][np.linalg.matrix_rank(system):]
+    assert null.shape[0] == n  # one free parameter per kernel entry
+    rng = np.random.default_rng(13)
+    a = (rng.standard_normal(null.shape[0]) @ null).reshape(n, n, order="F")
+    assert np.allclose(a @ shift, shift @ a)
+    for j in range(n):
+        assert np.allclose(a[:, j], np.roll(a[:, 0], j))
+
+
+# ----------------------------------------------------------------- adversarial
+
+def test_adversarial_linear_calculation():
+    qid = "adversarial-linearity"
+    n = 224 * 224 * 3
+    eps = 8 / 255
+    assert states(qid, str(n), near="An ImageNet input has")
+    assert states(qid, fmt(eps, 4), near="8/255")
+    assert states(qid, fmt(eps, 4), near="the sign perturbation shifts")
+    assert states(qid, fmt(eps * n * 0.01, 1), near="the sign perturbation shifts")
+    rng = np.random.default_rng(14)
+    w = 0.01 * rng.choice([-1.0, 1.0], n)
+    sign_shift = (eps * np.sign(w)) @ w
+    assert math.isclose(sign_shift, eps * n * 0.01)
+    random_shifts = (eps * rng.choice([-1.0, 1.0], (300, n))) @ w
+    assert abs(random_shifts.std() - eps * math.sqrt(n) * 0.01) < 0.015
+    assert states(qid, fmt(eps * math.sqrt(n) * 0.01, 3), near="random-sign perturbation")
+    assert states(qid, fmt(math.sqrt(n), 0), near="times less")
+
+
+# ----------------------------------------------------------------- distillation
+
+def test_distillation_temperatures():
+    qid = "knowledge-distillation"
+    logits = np.array([5.0, 2.0, 0.0])
+    assert states(qid, "(5,2,0)", near="A teacher has logits")
+    for temp, near in ((1, "At $T=1$"), (4, "At $T=4$")):
+        probs = np.exp(logits / temp) / np.exp(logits / temp).sum()
+        for value in probs:
+            assert states(qid, fmt(value, 4), near=near)
+
+
+def test_distillation_high_temperature_gradient():
+    qid = "knowledge-distillation"
+    assert r"(z_i-v_i)/(KT^2)" in field(qid, "answer")
+    rng = np.random.default_rng(15)
+    v = rng.standard_normal(10)
+    z = rng.standard_normal(10)
+    v, z = v - v.mean(), z - z.mean()
+    temp = 50.0
+    p = np.exp(v / temp) / np.exp(v / temp).sum()
+    q = np.exp(z / temp) / np.exp(z / temp).sum()
+    # the exact gradient of -sum p log softmax(z/T) by finite differences
+    loss = lambda zz: -np.sum(p * (zz / temp - np.log(np.sum(np.exp(zz / temp)))))  # noqa: E731
+    h = 1e-5
+    grad = np.array([(loss(z + h * e) - loss(z - h * e)) / (2 * h) for e in np.eye(10)])
+    assert np.allclose(grad, (q - p) / temp, atol=1e-9)
+    assert np.allclose(grad, (z - v) / (10 * temp**2), rtol=0.1, atol=1e-6)
+
+
+# ----------------------------------------------------------------- contrastive
+
+def uniformity(points: np.ndarray, t: float = 2.0) -> float:
+    d2 = np.sum((points[:, None, :] - points[None, :, :]) ** 2, axis=-1)
+    return float(np.log(np.mean(np.exp(-t * d2))))
+
+
+def test_contrastive_uniformity_values():
+    qid = "contrastive-alignment-uniformity"
+    collapsed = np.tile([[1.0, 0.0]], (50, 1))
+    assert states(qid, fmt(uniformity(collapsed), 0), near="collapse to one point")
+    antipodal = np.array([[1.0, 0.0]] * 50 + [[-1.0, 0.0]] * 50)
+    assert states(qid, fmt(uniformity(antipodal), 3), near="two antipodal points")
+    angles = 2 * np.pi * np.arange(2000) / 2000
+    circle = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    value = uniformity(circle)
+    assert states(qid, fmt(value, 3), near="uniform on the circle")
+    from scipy.special import i0
+    assert math.isclose(value, -4 + math.log(i0(4)), abs_tol=1e-6)
+    # the uniform circle beats evenly spaced k-point configurations and random ones
+    for k in (2, 3, 5):
+        pts = np.stack([np.cos(2 * np.pi * np.arange(k) / k), np.sin(2 * np.pi * np.arange(k) / k)], 1)
+        assert uniformity(pts) > value
+    assert states(qid, fmt(2 - 2 * 0.9, 1), near="cosine similarity 0.9")
+
+
+def test_contrastive_infonce_limit():
+    # InfoNCE minus log M approaches alignment + uniformity terms as M grows (random unit vectors)
+    field("contrastive-alignment-uniformity", "answer")
+    rng = np.random.default_rng(16)
+    tau, m = 0.5, 20_000
+    x = rng.standard_normal(3)
+    x /= np.linalg.norm(x)
+    y = x + 0.3 * rng.standard_normal(3)
+    y /= np.linalg.norm(y)
+    neg = rng.standard_normal((m, 3))
+    neg /= np.linalg.norm(neg, axis=1, keepdims=True)
+    pos = np.exp(x @ y / tau)
+    infonce = -np.log(pos / (pos + np.exp(neg @ x / tau).sum()))
+    limit = -x @ y / tau + np.log(np.mean(np.exp(neg @ x / tau)))
+    assert abs((infonce - np.log(m)) - limit) < 0.01
