@@ -748,3 +748,107 @@ def test_contrastive_infonce_limit():
     infonce = -np.log(pos / (pos + np.exp(neg @ x / tau).sum()))
     limit = -x @ y / tau + np.log(np.mean(np.exp(neg @ x / tau)))
     assert abs((infonce - np.log(m)) - limit) < 0.01
+
+
+# ----------------------------------------------------------------- spectral bias
+
+def relu_ntk_angle(theta: float) -> float:
+    """Infinite-width NTK of the bias-free two-layer ReLU net for unit inputs at angle theta."""
+    cos = math.cos(theta)
+    return relu_relu(cos) + cos * (math.pi - theta) / (2 * math.pi)
+
+
+def ntk_eigenvalue(k: int) -> float:
+    """Eigenvalue of the kernel operator on the circle (uniform measure) for frequency k."""
+    return integrate.quad(lambda t: relu_ntk_angle(t) * math.cos(k * t), 0, math.pi, limit=200)[0] / math.pi
+
+
+def test_spectral_bias_eigenvalues():
+    qid = "spectral-bias"
+    lam = {k: ntk_eigenvalue(k) for k in (0, 1, 2, 3, 4, 5, 8)}
+    assert states(qid, fmt(lam[0], 3), near=r"$\lambda_0=")
+    assert states(qid, fmt(lam[1], 2), near=r"$\lambda_1=")
+    assert states(qid, fmt(lam[2], 4), near=r"$\lambda_2=")
+    assert states(qid, fmt(lam[4], 5), near=r"$\lambda_4=")
+    assert states(qid, fmt(lam[8], 5), near=r"$\lambda_8=")
+    assert abs(lam[3]) < 1e-9 and abs(lam[5]) < 1e-9
+    assert states(qid, "3", near="The odd frequencies from 3 upwards")
+    assert states(qid, fmt(1 / lam[1], 0), near="in time $1/0.25")
+    assert states(qid, fmt(1 / lam[8], 0), near="in time $1/0.25")
+    assert states(qid, fmt(lam[1] / lam[8], 0), near="times longer")
+    assert states(qid, fmt(lam[8], 5), near="in time $1/0.25")
+
+
+def test_spectral_bias_kernel_by_monte_carlo():
+    # the closed-form kernel agrees with the empirical NTK of a wide random network on the circle
+    field("spectral-bias", "answer")
+    rng = np.random.default_rng(17)
+    m = 400_000
+    a, w = rng.standard_normal(m), rng.standard_normal((m, 2))
+    for theta in (0.3, 1.2, 2.5):
+        x, y = np.array([1.0, 0.0]), np.array([math.cos(theta), math.sin(theta)])
+        px, py = w @ x, w @ y
+        empirical = np.mean(np.maximum(px, 0) * np.maximum(py, 0)) + \
+            np.mean(a**2 * (px > 0) * (py > 0)) * (x @ y)
+        assert abs(empirical - relu_ntk_angle(theta)) < 0.012
+
+
+def test_spectral_bias_gradient_flow_rates():
+    # kernel gradient flow on evenly spaced points: the frequency-k residual decays as exp(-lambda_k t)
+    field("spectral-bias", "answer")
+    n = 256
+    angles = 2 * np.pi * np.arange(n) / n
+    diff = np.abs(angles[:, None] - angles[None, :])
+    diff = np.minimum(diff, 2 * np.pi - diff)
+    steps = np.rint(diff / (2 * np.pi / n)).astype(int)  # angle differences are multiples of 2 pi / n
+    values = np.array([relu_ntk_angle(2 * np.pi * j / n) for j in range(n // 2 + 1)])
+    table = values[steps] / n  # the loss is averaged over the points
+    for k in (1, 2, 4):
+        mode = np.cos(k * angles)
+        rate = (mode @ table @ mode) / (mode @ mode)
+        assert abs(rate / ntk_eigenvalue(k) - 1) < 0.01
+
+
+# ----------------------------------------------------------------- why power laws
+
+def test_power_law_exponents():
+    qid = "why-power-laws"
+    assert states(qid, fmt(4 / 0.076, 0), near="Kaplan's exponent")
+    assert states(qid, fmt(4 / 0.34, 0), near="Kaplan's exponent")
+    assert states(qid, fmt(2 ** (1 / 0.34), 2), near="Halving the reducible loss")
+    assert states(qid, fmt(2 ** (1 / 0.076), 0), near="Halving the reducible loss")
+    assert states(qid, "0.076", near="Kaplan's exponent") and states(qid, "0.34", near="Chinchilla fit")
+    assert states(qid, "0.34", near="Halving the reducible loss")
+
+
+def test_power_law_piecewise_linear_simulation():
+    # piecewise-linear interpolation in one dimension: mean squared error falls as N^-4
+    qid = "why-power-laws"
+    f = lambda x: np.sin(2 * np.pi * x) + 0.5 * np.cos(6 * x)  # noqa: E731
+    x = np.linspace(0, 1, 100_001)
+    knots = np.array([16, 32, 64, 128, 256])
+    errors = [np.mean((np.interp(x, np.linspace(0, 1, k), f(np.linspace(0, 1, k))) - f(x)) ** 2)
+              for k in knots]
+    slope = np.polyfit(np.log(knots), np.log(errors), 1)[0]
+    assert abs(slope + 4) < 0.15
+    assert states(qid, fmt(-slope, 0), near="doubling the number of knots")
+    assert states(qid, str(2 ** round(-slope)), near="doubling the number of knots")
+    assert states(qid, "$d=1$", near="piecewise-linear interpolation in one dimension")
+
+
+def test_power_law_two_dimensions():
+    # the same argument in d = 2: linear interpolation on a grid of N cells gives N^-2
+    field("why-power-laws", "answer")
+    from scipy.interpolate import RegularGridInterpolator
+    f = lambda x, y: np.sin(3 * x) * np.cos(2 * y) + x * y  # noqa: E731
+    rng = np.random.default_rng(18)
+    pts = rng.random((20_000, 2))
+    sizes, errors = [], []
+    for side in (8, 16, 32, 64):
+        g = np.linspace(0, 1, side + 1)
+        interp = RegularGridInterpolator((g, g), f(*np.meshgrid(g, g, indexing="ij")))
+        errors.append(np.mean((interp(pts) - f(pts[:, 0], pts[:, 1])) ** 2))
+        sizes.append(side**2)
+    slope = np.polyfit(np.log(sizes), np.log(errors), 1)[0]
+    assert abs(slope + 4 / 2) < 0.15
+    assert r"N^{-4/d}" in field("why-power-laws", "answer")
