@@ -1084,3 +1084,41 @@ def test_reported_figures_from_the_literature():
         q = np.exp(z / temp) / np.exp(z / temp).sum()
         grads.append(np.abs((q - p) / temp).max())
     assert abs(grads[0] / grads[1] - 4) < 0.05
+
+
+SHORT_ANSWER_FORMULAS = {
+    # the formulas each flashcard states; the tests above verify each one numerically
+    "signal-propagation-init": [r"multiplies the pre-activation second moment by $\sigma_w^2/2$",
+                                r"scales as $(\sigma_w^2/2)^L$", r"only He's $\sigma_w^2=2$"],
+    "normalisation-scale-invariance": [r"effective learning rate $\eta/\lVert w\rVert^2$",
+                                       r"angular step about $\sqrt{2\eta\lambda}$"],
+    "residual-connections-conditioning": [r"grows like $(1+a)^L$", r"scaling branches by $1/\sqrt L$"],
+    "attention-sqrt-d": [r"muP uses $1/d_k$ instead"],
+    "ntk-lazy-training": [r"each weight moves $O(1/\sqrt m)$"],
+    "feature-learning-mup": [r"features move $O(m^{-1/2})$", r"scale the output down (by $1/m$)"],
+    "overparameterisation-pl": [r"$\lVert\nabla L\rVert^2\ge2\lambda_{\min}(K)L$", r"falls as $(1-\mu/\beta)^t$ under step $1/\beta$"],
+    "scaling-laws-compute-optimal": [r"compute $C\approx6ND$", r"subject to $6ND=C$", r"Kaplan et al. found $N_{\mathrm{opt}}\propto C^{0.73}$"],
+    "linear-regions-depth": [r"make at most $\sum_{j=0}^{d}\binom nj$ regions"],
+    "softmax-bottleneck": [r"its rank is at most $d+1$"],
+    "dropout-regularisation-inference": [r"plus $\tfrac{p}{1-p}\sum_jw_j^2\sum_ix_{ij}^2$"],
+    "augmentation-invariance": [r"adds exactly $\sigma^2\lVert w\rVert^2$"],
+    "equivariance-weight-sharing": [r"A $3\times3$ convolution from 3 to 64 channels has 1728 weights where a dense layer on $32\times32$ images"],
+    "adversarial-linearity": [r"changes it by $\epsilon\lVert w\rVert_1$"],
+    "knowledge-distillation": [r"about $(z_i-v_i)/(KT^2)$ at high $T$, so multiplying by $T^2$"],
+    "contrastive-alignment-uniformity": [r"$\log\mathbb{E}e^{-2\lVert f(x)-f(x')\rVert^2}$", r"$\mathbb{E}\lVert f(x)-f(y)\rVert^2$"],
+    "why-power-laws": [r"width about $N^{-1/d}$", r"scales as $N^{-4/d}$: $\alpha\approx4/d$"],
+}
+
+
+def test_short_answer_formulas():
+    for qid, phrases in SHORT_ANSWER_FORMULAS.items():
+        short = field(qid, "short_answer")
+        for phrase in phrases:
+            assert phrase in short, (qid, phrase)
+    # two of them checked once more by simulation: ReLU halves the second moment, and the sign
+    # perturbation's effect is the l1 norm
+    rng = np.random.default_rng(20)
+    z = rng.standard_normal(1_000_000) * 1.7
+    assert abs(np.mean(np.maximum(z, 0) ** 2) / np.mean(z**2) - 0.5) < 0.005
+    w = rng.standard_normal(1000)
+    assert math.isclose(0.1 * np.sign(w) @ w, 0.1 * np.abs(w).sum())
