@@ -1064,6 +1064,10 @@ def test_expressions_distillation_contrastive_spectral_power():
     says(qid, r"$p_k\propto k^{-(1+a)}$")
     says(qid, r"falls as $N^{-a}$")
     says(qid, r"Kaplan's exponent $\alpha_N=0.076$")
+    says(qid, r"Halving the reducible loss takes $2^{1/\alpha}$ times more parameters")
+    says("contrastive-alignment-uniformity", r"$\lVert u-v\rVert^2=2-2\cos\theta$ and the value is")
+    says("contrastive-alignment-uniformity", r"+\sum_{j=1}^{M}e^{f(x)^\top f(x_j^-)/\tau}")
+    says("overparameterisation-pl", r"For $L=\tfrac12\lVert F(w)-y\rVert^2$ the gradient is $\nabla L=DF^\top r$")
 
 
 def test_reported_figures_from_the_literature():
