@@ -1126,3 +1126,20 @@ def test_short_answer_formulas():
     assert abs(np.mean(np.maximum(z, 0) ** 2) / np.mean(z**2) - 0.5) < 0.005
     w = rng.standard_normal(1000)
     assert math.isclose(0.1 * np.sign(w) @ w, 0.1 * np.abs(w).sum())
+
+
+def test_remaining_stated_values():
+    qid = "why-power-laws"
+    alpha_kaplan = 0.076
+    assert states(qid, str(alpha_kaplan), near="Halving the reducible loss")
+    assert states(qid, fmt(2 ** (1 / alpha_kaplan), 0), near=f"at $\\alpha={alpha_kaplan}$")
+    says(qid, r"about $\tfrac12|f''|s^2$")
+    # the ReLU correlation map at sigma_w^2 = 2 has slope 1 at c = 1: marginal stability
+    h = 1e-4
+    slope = (2 * relu_relu(1 - 1e-12) - 2 * relu_relu(1 - h)) / h
+    assert abs(slope - 1) < 0.02
+    says("signal-propagation-init", f"ReLU networks sit at $\\chi={round(slope)}$")
+    says("scaling-laws-compute-optimal", "far more than 20 tokens per parameter")
+    assert states("scaling-laws-compute-optimal", fmt(1.4e12 / 70e9, 0), near="far more than")
+    says("feature-learning-mup", r"the output is a $1/\sqrt m$-weighted sum of $m$ units")
+    says("ntk-lazy-training", r"r(t)=e^{-Kt}r(0)")
