@@ -1143,3 +1143,15 @@ def test_remaining_stated_values():
     assert states("scaling-laws-compute-optimal", fmt(1.4e12 / 70e9, 0), near="far more than")
     says("feature-learning-mup", r"the output is a $1/\sqrt m$-weighted sum of $m$ units")
     says("ntk-lazy-training", r"r(t)=e^{-Kt}r(0)")
+
+
+def test_phase_and_scaling_statements():
+    # tanh without biases: chi = sigma_w^2 * E[tanh'(z)^2] at the fixed point q* = 0 is sigma_w^2,
+    # so chi < 1 (ordered) below sigma_w^2 = 1 and chi > 1 (chaotic) above it
+    for sigma2, phase in ((0.8, "ordered"), (1.2, "chaotic")):
+        chi = sigma2 * (1 - math.tanh(0.0) ** 2) ** 2
+        sign = "<" if chi < 1 else ">"
+        says("signal-propagation-init", f"$\\chi{sign}1$ is the {phase} phase")
+    says("signal-propagation-init", "For tanh without biases it is $\\sigma_w^2=1$")
+    says("feature-learning-mup", "attention logits scaled by $1/d$")
+    says("attention-sqrt-d", "scales attention logits by $1/d_k$")
