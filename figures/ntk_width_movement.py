@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
@@ -51,6 +53,7 @@ def ntk(a, w, x, y=None) -> np.ndarray:
     return jacobian(a, w, x) @ jacobian(a, w, y).T
 
 
+@lru_cache(maxsize=None)  # the figure reuses two of the runs behind the right panel
 def train(width: int, seed: int):
     """Full-batch gradient descent on 0.5 * sum of squared errors; returns initial and final weights."""
     x, target = data()
