@@ -29,6 +29,13 @@ def says(qid: str, before: str, number: str, fields: tuple[str, ...] = ALL) -> b
     return any(re.search(pattern, s) for s in candidates)
 
 
+def caption_says(name: str, before: str, number: str) -> bool:
+    """Whether `number` follows `before` directly in the figure's caption."""
+    caption = figure_constant(name, "CAPTION")
+    assert before in caption, f"{name}: caption has no {before!r}"
+    return re.search(re.escape(before) + re.escape(number) + r"(?![\d])", caption) is not None
+
+
 def iterations(rho: float, reduction: float = 1e6) -> int:
     """Smallest k with rho^k <= 1/reduction."""
     return math.ceil(math.log(reduction) / -math.log(rho))
@@ -99,12 +106,14 @@ def test_convexity_two_weight_network():
 def test_gd_quadratic_worked_example():
     q = "gd-quadratic-rate"
     mu, L = 1.0, 100.0
-    assert says(q, "\\operatorname{diag}(1,", fmt(L, 0)) and says(q, "$\\kappa=", fmt(L / mu, 0))
+    assert says(q, "\\operatorname{diag}(", f"{mu:g},{L:g})") and says(q, "$\\kappa=", fmt(L / mu, 0))
+    assert says(q, "so $\\mu=", f"{mu:g}") and says(q, "$L=", f"{L:g}")
     assert says(q, "stability needs $\\eta<", fmt(2 / L, 2))
     assert says(q, "\\eta^\\star=2/", fmt(mu + L, 0)) and states(q, fmt(2 / (mu + L), 4), near="\\eta^\\star=2/")
     rho = (L - mu) / (L + mu)
     assert says(q, "\\rho^\\star=", f"{L - mu:.0f}/{L + mu:.0f}")
-    assert states(q, fmt(rho, 4), near="\\rho^\\star=") and says(q, "-\\ln", fmt(rho, 4))
+    assert says(q, "\\approx", fmt(rho, 4)) and says(q, "-\\ln", fmt(rho, 4))
+    assert says(q, "a $10^{-", "6") and says(q, "\\ln(10^", "6")
     assert states(q, str(iterations(rho)), near="reduction of the error takes")
     assert says(q, "$\\eta=1/L=", fmt(1 / L, 2)) and says(q, "$\\rho=", fmt(1 - mu / L, 2))
     assert states(q, str(iterations(1 - mu / L)), near="$\\eta=1/L=")
@@ -191,6 +200,7 @@ def test_momentum_effective_step():
     gain = lambda beta: 1 / (1 - beta)  # noqa: E731  step under a constant gradient, in units of eta
     assert states(q, "0.9", near="tenfold effective step") and round(gain(0.9)) == 10
     assert round(gain(0.99) / gain(0.9)) == 10
+    assert says(q, "In deep learning $\\beta=", "0.9")
     assert says(q, "Raising $\\beta$ from ", "0.9", fields=("mistakes",))
     assert says(q, "to ", "0.99", fields=("mistakes",)) and states(q, "0.99", near="grows tenfold", fields=("mistakes",))
 
@@ -263,6 +273,7 @@ def test_kkt_worked_example():
 def test_noise_floor_bound_and_transient():
     q = "sgd-convergence-noise-floor"
     mu = L = sigma2 = delta0 = 1.0
+    assert says(q, "($\\mu=L=", f"{mu:g}") and says(q, "$\\sigma^2=", f"{sigma2:g}") and says(q, "$\\delta_0=", f"{delta0:g}")
     floor = lambda eta: eta * L * sigma2 / (2 * mu)  # noqa: E731
     transient = lambda eta: math.ceil(math.log(floor(eta) / delta0) / math.log(1 - eta * mu))  # noqa: E731
     assert says(q, "With $\\eta=", "0.1") and says(q, "the bound's floor is ", fmt(floor(0.1), 2))
@@ -274,7 +285,7 @@ def test_noise_floor_bound_and_transient():
 def test_noise_floor_exact_quadratic():
     q = "sgd-convergence-noise-floor"
     exact = lambda eta: eta / (2 * (2 - eta))  # noqa: E731  excess loss with h = sigma^2 = 1
-    assert says(q, "which is ", fmt(exact(0.1), 4)) and says(q, "and ", fmt(exact(0.05), 4))
+    assert says(q, "which is ", f"{fmt(exact(0.1), 4)} at $\\eta=0.1$") and says(q, "and ", f"{fmt(exact(0.05), 4)} at $\\eta=0.05$")
     assert round((0.1 / 2) / exact(0.1)) == 2 and "loose by about a factor of two" in field(q, "answer")
     rng = np.random.default_rng(0)
     x = np.zeros(20000)
@@ -358,8 +369,9 @@ def test_sgd_temperature_caption():
     name = "sgd_temperature"
     mod = figure_module(name)
     h, s2 = mod.H_1D, mod.SIGMA2
-    assert caption_states(name, f"{h:g}", near="$h=") and caption_states(name, f"{s2:g}", near="$\\sigma^2=")
-    assert all(caption_states(name, str(b), near="for batch sizes") for b in mod.BATCHES)
+    assert caption_says(name, "with $h=", f"{h:g}") and caption_says(name, "noise variance $\\sigma^2=", f"{s2:g}")
+    assert caption_says(name, "for batch sizes ", "%d, %d and %d" % tuple(mod.BATCHES))
+    assert caption_says(name, "$\\eta=0.05$ and $B=", f"{mod.B_2D:g}") and caption_says(name, "from $\\theta_0=", "1")
     hd = np.asarray(mod.H_2D)
     assert "\\operatorname{diag}(%g,%g)" % tuple(hd) in figure_constant(name, "CAPTION")
     assert caption_states(name, f"{mod.RHO_NOISE:g}", near="noise correlation")
@@ -427,7 +439,8 @@ def test_adam_first_step_and_memory():
     assert says(q, "1/(1-\\beta_1)=", fmt(1 / (1 - beta1), 0)) and says(q, "over roughly ", fmt(1 / (1 - beta2), 0))
     m1, v1 = 1 - beta1, 1 - beta2  # per unit gradient, after one step from zero
     assert says(q, "$m_1=", f"{m1:g}g_1") and says(q, "$v_1=", f"{v1:g}g_1^2")
-    assert says(q, "\\approx", fmt(m1 / math.sqrt(v1), 2))
+    assert says(q, "would be $", f"{m1:g}/\\sqrt{{{v1:g}}}\\approx{fmt(m1 / math.sqrt(v1), 2)}")
+    assert says(q, "$\\epsilon=10^{", "-8")
     # with bias correction a constant gradient gives a step of exactly eta
     m = v = 0.0
     for t in range(1, 50):
@@ -455,7 +468,10 @@ def test_newton_error_squares():
     for _ in range(5):
         errors.append(1 - x)
         x = x - (1 - 1 / x) / (1 / x**2)
-    assert says(q, "From $x_0=", fmt(0.5, 1))
+    res = __import__("scipy.optimize", fromlist=["minimize_scalar"]).minimize_scalar(
+        lambda x: x - math.log(x), bounds=(0.01, 10), method="bounded", options={"xatol": 1e-10})
+    assert says(q, "has its minimum at $x=", fmt(res.x, 0))
+    assert says(q, "From $x_0=", fmt(0.5, 1)) and says(q, "the errors are ", fmt(errors[0], 1))
     for e, digits in zip(errors[:4], (1, 2, 4, 4)):
         assert states(q, fmt(e, digits), near="the errors are")
     mantissa, exponent = f"{errors[4]:.1e}".split("e")
@@ -476,6 +492,7 @@ def test_natural_gradient_gaussian_mean():
     sigma, diff = 0.1, 1.0
     grad, fisher = diff / sigma**2, 1 / sigma**2
     assert says(q, "with $\\sigma=", f"{sigma:g}") and says(q, "the plain gradient is ", fmt(grad / (grad / fisher), 0))
+    assert says(q, "needs a ", fmt(grad / (grad / fisher), 0) + " times smaller step")
 
 
 def test_softmax_hessian_equals_fisher():
@@ -508,6 +525,7 @@ def test_rescaled_minimum_sharpness():
     assert says(q, "about ", fmt(sharp[(10.0, 0.1)] / sharp[(1.0, 1.0)], 0) + " times larger")
     eta = 0.1
     assert says(q, "With $\\eta=", f"{eta:g}") and says(q, "(threshold ", fmt(2 / eta, 0))
+    assert says(q, "can settle at $", "(1,1)") and says(q, "is ejected from $", "(10,0.1)")
     assert max(abs(np.linalg.eigvals(np.eye(2) - eta * hessian(1, 1)))) <= 1
     assert max(abs(np.linalg.eigvals(np.eye(2) - eta * hessian(10, 0.1)))) > 1
 
@@ -529,7 +547,7 @@ def test_momentum_edge_of_stability_threshold():
 def test_min_norm_example():
     q = "implicit-bias-least-squares"
     x, y = np.array([[1.0, 2.0]]), np.array([5.0])
-    assert says(q, "$x=", "(1,2)") and says(q, "$y=", "5")
+    assert says(q, "$x=", "(%g,%g)" % tuple(x[0])) and says(q, "$y=", f"{y[0]:g}") and says(q, "w_1+2w_2=", f"{y[0]:g}")
 
     def gd(w):
         for _ in range(3000):
@@ -572,7 +590,7 @@ def test_risk_formula_by_simulation(d):
 
 def test_double_descent_values():
     q = "implicit-bias-least-squares"
-    assert says(q, "With $n=", "100") and says(q, "$r^2=", "1") and says(q, "$\\sigma^2=", "0.25")
+    assert says(q, "With $n=", "100") and says(q, "$r^2=", "1$") and says(q, "$\\sigma^2=", "0.25")
     text = field(q, "answer")
     for d, digits in ((50, 3), (90, 1), (110, 3), (200, 4), (1000, 3)):
         value = fmt(risk(d), digits)
@@ -602,7 +620,11 @@ def test_gd_figure_caption():
     assert "(%g,%g)" % figure_constant(name, "START") in cap
     dim, kappa, tol = figure_constant(name, "DIM"), figure_constant(name, "KAPPA_CURVE"), figure_constant(name, "TOL")
     assert caption_states(name, str(dim), near="-dimensional quadratics")
-    assert caption_states(name, f"{round(-math.log10(tol))}", near="by a factor $10^")
+    assert caption_says(name, "by a factor $10^", f"{round(-math.log10(tol))}") and caption_says(name, "\\ln(10^", f"{round(-math.log10(tol))}")
+    assert caption_says(name, "eigenvalue $\\lambda$, for $\\kappa=", f"{kappa:g}")
+    s100 = math.sqrt(kappa)
+    assert math.isclose(round(s100 - 1) / round(s100 + 1), (s100 - 1) / (s100 + 1))
+    assert caption_says(name, "$\\sqrt\\beta=", f"{round(s100 - 1)}/{round(s100 + 1)}")
     assert caption_states(name, f"{kappa:g}", near="are measured (at $\\kappa=")
     lam = np.geomspace(1.0, kappa, dim)
     e0 = np.ones(dim) / math.sqrt(dim)
@@ -636,8 +658,13 @@ def test_lagrange_caption():
     name = "lagrange_tangency"
     mod = figure_module(name)
     sigma = np.asarray(mod.SIGMA)
-    assert caption_states(name, f"{sigma[0, 0]:g}", near="on the diagonal") and caption_states(name, f"{sigma[0, 1]:g}", near="off it")
+    assert caption_says(name, "having ", f"{sigma[0, 0]:g} on the diagonal and {sigma[0, 1]:g} off it")
     lo, hi = np.linalg.eigvalsh(sigma)
+    levels = sorted({round(float(w @ sigma @ w), 6) for w in (np.array([1, 1]) / math.sqrt(2), np.array([1, -1]) / math.sqrt(2), np.array([1.0, 0.0]))})
+    assert caption_says(name, "the level sets $f=", "%g$, %g and %g" % tuple(levels))
+    assert caption_says(name, "The level set $f=", f"{hi:g}$ touches") and caption_says(name, "The level set $f=", f"{lo:g}$ touches from inside")
+    assert caption_says(name, "touches the circle at $\\pm", "(1,1)") and caption_says(name, "from inside at $\\pm", "(1,-1)")
+    assert caption_says(name, "At $w=", "(1,0)$ the level set $f=2")
     assert caption_states(name, f"{hi:g}", near="touches the circle at") and "ratio $\\lambda=%g$" % hi in figure_constant(name, "CAPTION")
     assert "with $\\lambda=%g$, the minimum" % lo in figure_constant(name, "CAPTION")
     for w, level in ((np.array([1, 1]) / math.sqrt(2), hi), (np.array([1, -1]) / math.sqrt(2), lo)):
@@ -652,4 +679,4 @@ def test_lagrange_caption():
     assert caption_states(name, f"{np.degrees(theta[f.argmax()]):.0f}", near="$\\theta=")
     assert caption_states(name, f"{np.degrees(theta[f.argmin()]):.0f}", near="$\\theta=")
     slope = (f[1] - f[0]) / (theta[1] - theta[0])
-    assert caption_states(name, f"{slope:.0f}", near="its slope is")
+    assert caption_says(name, "at $\\theta=", "0$ its slope is %.0f" % slope)
