@@ -30,6 +30,13 @@ def says(qid: str, before: str, number: str, fields: tuple[str, ...] = ALL) -> b
     return any(re.search(pattern, s) for s in candidates)
 
 
+def caption_says(name: str, before: str, number: str) -> bool:
+    """Whether `number` follows `before` directly in the figure's caption."""
+    caption = figure_constant(name, "CAPTION")
+    assert before in caption, f"{name}: caption has no {before!r}"
+    return re.search(re.escape(before) + re.escape(number) + r"(?![\d])", caption) is not None
+
+
 def entropy(p, base=math.e) -> float:
     p = np.asarray(p, dtype=float)
     p = p[p > 0]
@@ -94,6 +101,7 @@ def test_entropy_dyadic_example():
 def test_entropy_ten_classes_and_differential_entropy():
     q = "entropy-bits-nats"
     k = 10
+    assert says(q, "uniform distribution on ", f"{k} classes") and says(q, "step zero of a ", f"{k}-class")
     assert says(q, "$H=\\log_2 10=", fmt(entropy(np.full(k, 1 / k), 2), 3))
     assert says(q, "\\ln 10=", fmt(entropy(np.full(k, 1 / k)), 3))
     sigma = 0.1
@@ -199,6 +207,8 @@ def test_kl_asymmetry_caption():
     name = "kl_asymmetry"
     f = fits()
     assert np.allclose(figure_module(name).GRID, GRID)
+    assert caption_says(name, "q=\\mathcal{N}(", f"{abs(f['mean']):.0f},{fmt(f['sd'], 3)}^2)")
+    assert caption_says(name, "worse local minimum at ", f"{abs(f['mean']):.0f} (value")
     assert caption_states(name, fmt(f["sd"], 3), near="moment matching")
     assert caption_states(name, fmt(f["fwd_fwd"], 3), near="moment matching")
     assert caption_states(name, fmt(f["fwd_rev"], 3), near="moment matching")
@@ -288,10 +298,10 @@ def test_binary_symmetric_chain():
         return entropy(joint.sum(0), 2) + entropy(joint.sum(1), 2) - entropy(joint.ravel(), 2)
 
     hb = lambda p: entropy([p, 1 - p], 2)  # noqa: E731
-    assert says(q, "=1-", fmt(hb(flip), 3)) and says(q, "=", fmt(mi_bits(joint_xy), 3) + "$ bits")
+    assert says(q, "=1-H_b(", f"{flip:g})=1-{fmt(hb(flip), 3)}") and says(q, "=", fmt(mi_bits(joint_xy), 3) + "$ bits")
     z_flip = joint_xz[0, 1] / 0.5
     assert says(q, "2\\times0.1\\times0.9=", fmt(z_flip, 2))
-    assert says(q, "=1-", fmt(hb(z_flip), 3)) and says(q, "=", fmt(mi_bits(joint_xz), 3) + "$ bits")
+    assert says(q, "=1-H_b(", f"{z_flip:g})=1-{fmt(hb(z_flip), 3)}") and says(q, "=", fmt(mi_bits(joint_xz), 3) + "$ bits")
     assert says(q, "destroyed ", fmt(mi_bits(joint_xy) - mi_bits(joint_xz), 3))
 
 
@@ -318,6 +328,9 @@ def test_label_smoothing_optimum():
     assert states(q, fmt(gap, 3), near="which is", fields=("short_answer",))
     assert states(q, fmt(gap, 3), near="The optimal logit gap", fields=("answer",))
     assert says(q, "for $K=", str(k), fields=("short_answer",)) and says(q, "$\\varepsilon=", f"{eps:g}", fields=("short_answer",))
+    assert says(q, "With $K=", f"{k}$ and $\\varepsilon={eps:g}$ the target")
+    assert says(q, "H(y^{\\mathrm{LS}})=", f"-{target[0]:g}\\ln{target[0]:g}-{k - 1}\\times{target[1]:g}\\ln{target[1]:g}")
+    assert says(q, "The original Transformer used $\\varepsilon=", f"{eps:g}") and says(q, "around ", f"{eps:g} is typical")
     assert says(q, "the target is ", f"{target[0]:g}") and says(q, "and ", f"{target[1]:g}" + " for each of the nine")
     assert says(q, "$\\ln ", f"{target[0] / target[1]:.0f}=" + fmt(math.log(target[0] / target[1]), 3))
     floor = entropy(target)
@@ -344,6 +357,7 @@ def test_perplexity_numbers():
         assert states(q, fmt(math.exp(loss), 3), near="perplexity", fields=fields)
         assert states(q, fmt(loss / LN2, 3), near="bits per token", fields=fields)
     assert says(q, "A validation loss of ", f"{loss:.1f}") and says(q, "A loss of ", f"{loss:.1f}", fields=("short_answer",))
+    assert says(q, "In bits, $", f"{loss:.1f}/\\ln 2") and says(q, "chapter ", "13")
     chars = 4
     assert "averages four characters per token" in field(q, "answer")
     assert says(q, "that is ", fmt(loss / LN2 / chars, 3))
@@ -401,6 +415,8 @@ def test_gan_uniform_example():
     assert says(q, "$V(D^*,G)=", fmt(-math.log(4) + 2 * js, 3))
     disjoint = js_uniform_shift(1.5)
     assert says(q, "JS is stuck at $\\ln 2=", fmt(disjoint, 3)) and says(q, "and $V=", fmt(abs(-math.log(4) + 2 * disjoint), 0))
+    d_star = 0.5  # the optimal discriminator at p_g = p_d
+    assert says(q, "an accuracy near ", f"{100 * d_star:.0f}%")
     assert stats.wasserstein_distance(np.linspace(0, 1, 1001), np.linspace(theta, theta + 1, 1001)) == pytest.approx(theta)
     assert "distance between the same two distributions is $\\theta$" in field(q, "answer")
 
@@ -412,6 +428,7 @@ def test_infonce_cap_numbers():
     q = "infonce-bound"
     k = 256
     assert states(q, fmt(math.log(k), 3), near="$K=256$", fields=("short_answer",))
+    assert says(q, "With a batch giving $K=", f"{k}$ candidates")
     assert says(q, "$\\ln ", f"{k}={fmt(math.log(k), 3)}") and says(q, "exactly ", f"{math.log2(k):.0f} bits")
     loss = 3.0
     assert says(q, "A training loss of ", f"{loss:.1f}") and says(q, "$I\\ge", fmt(math.log(k) - loss, 3))
@@ -458,7 +475,8 @@ def test_coin_evidence():
     q = "mdl-bic-evidence"
     n, heads = 100, 62
     log_ev1 = special.betaln(heads + 1, n - heads + 1)
-    assert says(q, "=B(", f"{heads + 1},{n - heads + 1})") and says(q, "with logarithm $", fmt(log_ev1, 3))
+    assert says(q, "\\int_0^1\\theta^{", f"{heads}}}(1-\\theta)^{{{n - heads}}}d\\theta=B({heads + 1},{n - heads + 1})")
+    assert says(q, "the coin is fair, $d=", "0") and says(q, "uniform prior, $d=", "1") and says(q, "with logarithm $", fmt(log_ev1, 3))
     log_ev0 = n * math.log(0.5)
     log_bf = log_ev1 - log_ev0
     assert says(q, "The Bayes factor is $e^{", fmt(log_bf, 3)) and says(q, "}=", fmt(math.exp(log_bf), 2))
@@ -468,6 +486,20 @@ def test_coin_evidence():
     ll1 = heads * math.log(theta) + (n - heads) * math.log(1 - theta)
     laplace = ll1 + 0.5 * math.log(2 * math.pi) - 0.5 * math.log(n / (theta * (1 - theta)))
     assert says(q, "approximation gives $", fmt(laplace, 3)) and says(q, "cruder $", fmt(ll1 - 0.5 * math.log(n), 3))
+
+
+def test_prior_width_cost():
+    """A prior ten times more diffuse around the estimate costs about ln 10 of log evidence."""
+    q = "mdl-bic-evidence"
+    n, heads, width = 100, 62, 10
+    theta = np.linspace(-60, 60, 1_200_001)
+    inside = (theta > 0) & (theta < 1)
+    lik = np.zeros_like(theta)
+    lik[inside] = np.exp(heads * np.log(theta[inside]) + (n - heads) * np.log(1 - theta[inside]))
+    step = theta[1] - theta[0]
+    evidence = lambda s: float(np.sum(lik * stats.norm.pdf(theta, heads / n, s)) * step)  # noqa: E731
+    cost = math.log(evidence(1.0) / evidence(width * 1.0))
+    assert says(q, "a prior ", "ten times more diffuse") and says(q, "costs about $\\ln ", f"{round(math.exp(cost))}")
 
 
 # ---------------------------------------------------------------- universal approximation
@@ -500,6 +532,8 @@ def test_relu_net_equals_interpolant():
 
 def test_universal_approximation_numbers():
     q = "universal-approximation"
+    for fields in (("short_answer",), ("answer",)):
+        assert "\\max|f''|/(8k^2)" in field(q, fields[0])
     second = np.max(np.abs(np.gradient(np.gradient(np.sin(2 * np.pi * X), X), X))[100:-100])
     assert second == pytest.approx(4 * math.pi**2, rel=1e-4) and "\\max|f''|=4\\pi^2" in field(q, "answer")
     bound = lambda k: 4 * math.pi**2 / (8 * k**2)  # noqa: E731
@@ -527,6 +561,7 @@ def test_relu_figure_caption():
     assert caption_states(name, f"{ratio:.0f}", near="divides the error by")
     assert caption_states(name, "64", near="units give") and caption_states(name, fmt(interp_error(64, x), 4), near="units give")
     assert caption_states(name, str(figure_constant(name, "SEEDS")), near="median of")
+    assert "\\max|f''|/(8k^2)=\\pi^2/(2k^2)" in figure_constant(name, "CAPTION")
     for k in (3, 7):
         assert caption_states(name, str(k), near="shown for")
 
@@ -591,6 +626,8 @@ def test_depth_worked_numbers():
     # the largest width whose bound still guarantees error 1/16
     widest = max(w for w in range(1, 2**k) if lower_bound(k, w + 1) >= 1 / 16)
     assert says(q, "2^{k-2}-2=", str(widest)) and widest == 2 ** (k - 2) - 2
+    assert says(q, "has error at least $\\tfrac1{", "16")
+    assert "\\tfrac18-(p+1)2^{-(k+2)}" in field(q, "short_answer")
 
 
 # ---------------------------------------------------------------- bias and variance
@@ -651,6 +688,8 @@ def test_binary_entropy_gap_caption():
     assert caption_states(name, fmt(h, 3), near="the entropy is") and caption_states(name, fmt(ce, 3), near="the cross-entropy")
     assert caption_states(name, fmt(kl([p, 1 - p], [qq, 1 - qq]) / LN2, 3), near="the gap")
     end = kl([1.0, 0.0], [qq, 1 - qq]) / LN2
+    assert caption_says(name, "for $q=", f"{qq:g}$ it reaches $\\log_2 {1 / qq:g}")
+    assert caption_says(name, "for $q=0.2$ and $q=", "0.5") and caption_says(name, "bits at $p=", "1")
     assert caption_states(name, f"{1 / qq:g}", near="reaches $\\log_2") and caption_states(name, fmt(end, 3), near="reaches $\\log_2")
     # tangency: the cross-entropy line touches H at p = q and lies above it elsewhere
     ps = np.linspace(0.01, 0.99, 99)
