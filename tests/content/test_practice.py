@@ -29,6 +29,13 @@ def says(qid: str, before: str, number: str, fields: tuple[str, ...] = ALL) -> b
     return any(re.search(pattern, s) for s in candidates)
 
 
+def caption_says(name: str, before: str, number: str) -> bool:
+    """Whether `number` follows `before` directly in the figure's caption."""
+    caption = figure_constant(name, "CAPTION")
+    assert before in caption, f"{name}: caption has no {before!r}"
+    return re.search(re.escape(before) + re.escape(number) + r"(?![\d])", caption) is not None
+
+
 def entropy(p) -> float:
     p = np.asarray(p, dtype=float)
     p = p[p > 0]
@@ -166,7 +173,8 @@ def test_learning_curves_caption_numbers():
     z = 1e-6 * rng.standard_normal((500, mod.K))
     y = rng.integers(0, mod.K, 500)
     uniform_loss = float(np.mean(special.logsumexp(z, axis=1) - z[np.arange(500), y]))
-    assert caption_states(name, fmt(uniform_loss, 3), near="uniform prediction")
+    assert caption_says(name, "uniform prediction, $\\ln ", f"{mod.K} = {fmt(uniform_loss, 3)}")
+    assert caption_says(name, "flat at $\\ln ", str(mod.K))
     assert caption_states(name, f"{round(math.log10(mod.LR_GOOD))}", near="healthy reference")
     assert caption_states(name, f"{round(math.log10(mod.LR_LOW))}", near="still falling")
     assert caption_states(name, f"{mod.LR_HIGH:g}", near="erratic")
@@ -216,8 +224,10 @@ def test_bias_init_binary_rare_class():
     assert says(q, "sigmoid bias $", fmt(res.x, 3), fields=("short_answer",))
     assert says(q, "\\ln(0.01/0.99) = ", fmt(res.x, 3))
     assert says(q, "initial loss ", fmt(res.fun, 3), fields=("short_answer",)) and says(q, "$H(0.01) = ", fmt(res.fun, 3))
-    zero = math.log(2)  # loss of p = 1/2 whatever the label
-    assert says(q, "$\\ln 2 = ", fmt(zero, 3))
+    zero = -math.log(special.expit(0.0))  # loss of p = 1/2 whatever the label
+    assert says(q, "$p=", "%g$ for everyone" % special.expit(0.0)) and says(q, "$\\ln 2 = ", fmt(zero, 3))
+    assert says(q, "($\\ln 2 = ", fmt(zero, 3) + "$ for binary", fields=("short_answer",))
+    assert says(q, "$p=", f"{special.expit(res.x):.2f}$, and the initial loss")
     assert says(q, "about ", f"{zero / res.fun:.0f} times smaller")
     assert says(q, "$0.5 - 0.01 = ", fmt(special.expit(0.0) - pi, 2))
     assert says(q, "exactly this prior of ", f"{pi:g}")
@@ -263,7 +273,9 @@ def test_prior_shift_worked_example():
     assert says(q, "A score of ", f"{score:g}") and says(q, "(odds ", f"{score / (1 - score):g}")
     new = shifted(score, train, deploy)
     assert says(q, "becomes odds ", fmt(new / (1 - new), 3)) and says(q, "probability ", fmt(new, 3))
-    assert says(q, "becomes ", fmt(new, 3), fields=("short_answer",))
+    assert says(q, "a score of ", f"{score:g} becomes {fmt(new, 3)}", fields=("short_answer",))
+    assert says(q, "Training prior ", f"{100 * train:.0f}%, deployment prior {100 * deploy:.0f}%")
+    assert says(q, "so the decision at ", f"{0.5:g} flips") and says(q, "odds $1/", fmt(ratio, 3))
     threshold = optimize.brentq(lambda s: shifted(s, train, deploy) - 0.5, 1e-9, 1 - 1e-9)
     assert says(q, "which is ", fmt(threshold, 3)) and says(q, "from 0.5 to ", fmt(threshold, 3), fields=("short_answer",))
 
@@ -293,7 +305,7 @@ def test_prior_shift_balanced_threshold():
 def test_normalise_scale_condition_number():
     q = "why-normalise-inputs"
     sd = (1.0, 100.0)
-    assert says(q, "standard deviations ", f"{sd[0]:g} and {sd[1]:g}")
+    assert says(q, "standard deviations ", f"{sd[0]:g} and {sd[1]:g}", fields=("answer",))
     assert says(q, "standard deviations ", f"{sd[0]:g} and {sd[1]:g}", fields=("short_answer",))
     h = np.diag(np.square(sd))
     kappa = np.linalg.cond(h)
@@ -307,6 +319,7 @@ def test_normalise_scale_condition_number():
     xs = math.sqrt(1000) * qm
     w = np.zeros(2) - 1.0 * xs.T @ (xs @ np.zeros(2) - xs @ np.array([2.0, -1.0])) / 1000
     assert np.allclose(w, [2.0, -1.0]) and "one step with $\\eta=1$ solves the problem" in field(q, "answer")
+    assert says(q, "scaling brings it to ", fmt(np.linalg.cond(xs.T @ xs / 1000), 0), fields=("short_answer",))
 
 
 def test_normalise_mean_condition_number():
@@ -496,7 +509,8 @@ def test_batch_size_linear_scaling():
     assert says(q, "$\\eta/B = ", f"{mantissa}\\times10^{{{int(exponent)}}}")
     n, epochs = 1.28e6, 90
     assert says(q, "On ", "1.28 million images") and says(q, "so ", f"{epochs} epochs")
-    assert says(q, "an epoch takes ", f"{n / b0:.0f} steps") and says(q, "but only ", f"{int(n / b1)} at")
+    assert says(q, "an epoch takes ", f"{n / b0:.0f} steps at $B={b0}$") and says(q, "but only ", f"{int(n / b1)} at $B={b1}$")
+    assert says(q, "matched the batch-", f"{b0} baseline")
     assert says(q, "epochs are ", f"{epochs * n / b0:,.0f}") and says(q, "versus about ", f"{round(epochs * n / b1, -3):,.0f}")
     assert says(q, "travels ", f"{b1 // b0} times less far")
 
