@@ -365,6 +365,18 @@ def test_sde_momentum_temperature():
             assert stationary_variance(eta * (1 - beta), beta) == pytest.approx(eta * s2 / (2 * h), rel=0.01)
 
 
+def test_sde_heavy_tails_contested():
+    """At fixed parameters the minibatch gradient takes finitely many values, so its variance is finite,
+    whatever the tails of the per-example gradients look like."""
+    q = "sgd-as-sde"
+    assert "Heavy tails are contested" in field(q, "answer")
+    assert says(q, "close to Gaussian for batches of ", "256 and more")
+    rng = np.random.default_rng(3)
+    per_example = rng.standard_cauchy(12)  # extremely heavy-tailed population
+    means = np.array([per_example[list(c)].mean() for c in __import__("itertools").combinations(range(12), 4)])
+    assert np.isfinite(means.var()) and means.var() == pytest.approx(per_example.var() / 4 * (12 - 4) / (12 - 1))
+
+
 def test_sgd_temperature_caption():
     name = "sgd_temperature"
     mod = figure_module(name)
