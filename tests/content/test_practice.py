@@ -175,8 +175,8 @@ def test_learning_curves_caption_numbers():
     uniform_loss = float(np.mean(special.logsumexp(z, axis=1) - z[np.arange(500), y]))
     assert caption_says(name, "uniform prediction, $\\ln ", f"{mod.K} = {fmt(uniform_loss, 3)}")
     assert caption_says(name, "flat at $\\ln ", str(mod.K))
-    assert caption_states(name, f"{round(math.log10(mod.LR_GOOD))}", near="healthy reference")
-    assert caption_states(name, f"{round(math.log10(mod.LR_LOW))}", near="still falling")
+    assert caption_says(name, "a learning rate of $", f"10^{{{round(math.log10(mod.LR_GOOD))}}}$. A linear")
+    assert caption_says(name, "With a learning rate of $", f"10^{{{round(math.log10(mod.LR_LOW))}}}$ the loss")
     assert caption_states(name, f"{mod.LR_HIGH:g}", near="erratic")
     target = noisy_label_target(mod.K, mod.LABEL_NOISE)
     assert caption_states(name, f"{100 * mod.LABEL_NOISE:.0f}%", near="redrawn uniformly")
@@ -225,7 +225,7 @@ def test_bias_init_binary_rare_class():
     assert says(q, "\\ln(0.01/0.99) = ", fmt(res.x, 3))
     assert says(q, "initial loss ", fmt(res.fun, 3), fields=("short_answer",)) and says(q, "$H(0.01) = ", fmt(res.fun, 3))
     zero = -math.log(special.expit(0.0))  # loss of p = 1/2 whatever the label
-    assert says(q, "$p=", "%g$ for everyone" % special.expit(0.0)) and says(q, "$\\ln 2 = ", fmt(zero, 3))
+    assert says(q, "$p=", "%g$ for everyone" % special.expit(0.0)) and says(q, "$\\ln 2 = ", fmt(zero, 3), fields=("answer",))
     assert says(q, "($\\ln 2 = ", fmt(zero, 3) + "$ for binary", fields=("short_answer",))
     assert says(q, "$p=", f"{special.expit(res.x):.2f}$, and the initial loss")
     assert says(q, "about ", f"{zero / res.fun:.0f} times smaller")
@@ -383,6 +383,7 @@ def test_weight_decay_adam_shrink():
     assert says(q, "and $", f"{shrink[1]:g}\\eta") and says(q, "a factor ", f"{shrink[1] / shrink[0]:.0f} apart")
     assert says(q, "AdamW shrinks both by $10^{", f"{round(math.log10(lam * w))}}}\\eta")
     assert math.sqrt(rms[1] ** 2 + (lam * w) ** 2) / rms[1] - 1 < 0.01  # the penalty barely changes v-hat
+    assert says(q, "\\emph{weight decay ", "0.1} means very different things")
 
 
 def test_weight_decay_momentum_amplifies_l2_only():
@@ -482,6 +483,7 @@ def test_loss_spike_adam_steps():
     assert says(q, "With $\\beta_2=", "0.95") and says(q, "the first step is $", f"{first:.3f}\\eta")
     assert says(q, "the total about $", f"{total:.1f}\\eta") and first < 1
     assert says(q, "clipping, $\\beta_2 = ", "0.95", fields=("short_answer",))
+    assert says(q, "often trained with $\\beta_2 = ", "0.95")
     # epsilon matters while sqrt(v) is below it: after a gradient g, sqrt(v) ~ sqrt(1 - beta2) |g|
     assert "\\epsilon/\\sqrt{1-\\beta_2}" in field(q, "answer")
 
