@@ -402,7 +402,7 @@ def test_sgd_temperature_caption():
     # the larger step relaxes faster per unit time and settles wider; the stability limit is 2/h
     assert (1 - eta2 * h) < math.exp(-h * eta2)
     assert eta2 * s2 / (b2 * h * (2 - eta2 * h)) > eta2 * s2 / (2 * b2 * h)
-    assert caption_states(name, f"{2 / h:g}", near="stability limit")
+    assert caption_says(name, "approaches the stability limit ", f"{2 / h:g}")
 
 
 # ---------------------------------------------------------------- linear scaling and critical batch
@@ -638,7 +638,8 @@ def test_gd_figure_caption():
     assert math.isclose(round(s100 - 1) / round(s100 + 1), (s100 - 1) / (s100 + 1))
     assert caption_says(name, "$\\sqrt\\beta=", f"{round(s100 - 1)}/{round(s100 + 1)}")
     assert caption_states(name, f"{kappa:g}", near="are measured (at $\\kappa=")
-    lam = np.geomspace(1.0, kappa, dim)
+    lam = figure_module(name).spectrum(kappa)
+    assert np.allclose(lam, np.geomspace(lam[0], kappa, dim)) and caption_says(name, "on a log scale from ", f"{lam[0]:g} to")
     e0 = np.ones(dim) / math.sqrt(dim)
     L, mu, s = kappa, 1.0, math.sqrt(kappa)
 
@@ -659,7 +660,7 @@ def test_gd_figure_caption():
     assert caption_states(name, str(count(1 / L, (s - 1) / (s + 1), nesterov=True)), near="for Nesterov")
     kappas = np.array([1e3, 1e4])
     slope = lambda r: float((np.diff(np.log(np.log(1 / tol) / -np.log(r))) / np.diff(np.log(kappas)))[0])  # noqa: E731
-    assert caption_states(name, f"{slope((kappas - 1) / (kappas + 1)):.0f}", near="GD has slope")
+    assert caption_says(name, "GD has slope ", f"{slope((kappas - 1) / (kappas + 1)):.0f} and")
     assert f"slope {slope((np.sqrt(kappas) - 1) / (np.sqrt(kappas) + 1)):.1f}".replace("0.5", "1/2") in cap
 
 
