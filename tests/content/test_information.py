@@ -207,6 +207,9 @@ def test_kl_asymmetry_caption():
     name = "kl_asymmetry"
     f = fits()
     assert np.allclose(figure_module(name).GRID, GRID)
+    mixture_text = "p=\\tfrac12\\mathcal{N}(%g,%g^2)+\\tfrac12\\mathcal{N}(%g,%g^2)" % (-2, 0.6, 2, 0.6)
+    assert mixture_text in figure_constant(name, "CAPTION") and mixture_text in field("forward-reverse-kl", "answer")
+    assert np.allclose(mixture(), 0.5 * stats.norm.pdf(GRID, -2, 0.6) + 0.5 * stats.norm.pdf(GRID, 2, 0.6))
     assert caption_says(name, "q=\\mathcal{N}(", f"{abs(f['mean']):.0f},{fmt(f['sd'], 3)}^2)")
     assert caption_says(name, "worse local minimum at ", f"{abs(f['mean']):.0f} (value")
     assert caption_states(name, fmt(f["sd"], 3), near="moment matching")
