@@ -41,7 +41,7 @@ def test_chapter_shape():
     assert levels.count("hard") >= 5
     levels = [q["difficulty"] for q in data["questions"]]
     book = yaml.safe_load((CONTENT / "book.yaml").read_text(encoding="utf-8"))
-    assert book["chapters"][-1] == "estimation"
+    assert "estimation" in book["chapters"]
 
 
 @pytest.mark.parametrize("qid", chapter_ids())
