@@ -110,6 +110,32 @@ def test_sample_variance_divisors():
     assert "2\\sigma^4/(n-1)" in field(qid, "short_answer")
 
 
+def test_best_divisor_depends_on_kurtosis():
+    qid = "estimator-bias-variance-mse"
+    n, reps = 10, 400_000
+    rng = np.random.default_rng(3)
+    samples = {
+        "uniform": rng.uniform(-1, 1, (reps, n)),  # excess kurtosis -1.2
+        "two-point": rng.choice([-1.0, 1.0], (reps, n)),  # excess kurtosis -2
+        "gaussian": rng.standard_normal((reps, n)),  # excess kurtosis 0
+    }
+    sigma2 = {"uniform": 1 / 3, "two-point": 1.0, "gaussian": 1.0}
+    best = {}
+    for name, x in samples.items():
+        ss = ((x - x.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+        grid = np.linspace(7, 14, 701)
+        mse = [np.mean((ss / c - sigma2[name]) ** 2) for c in grid]
+        best[name] = grid[int(np.argmin(mse))]
+        # divide by n-1 against divide by n
+        if name == "two-point":
+            assert np.mean((ss / (n - 1) - 1) ** 2) < np.mean((ss / n - 1) ** 2)
+    assert abs(best["gaussian"] - (n + 1)) < 0.2
+    assert best["uniform"] < n + 1 - 0.5 and best["two-point"] < best["uniform"]
+    assert states(qid, "excess kurtosis", "optimal exactly when that is zero")
+    mistakes = " ".join(QUESTIONS[qid]["mistakes"])
+    assert "for Gaussian data and most others" in mistakes
+
+
 # ----------------------------------------------------------------- mle-asymptotic-normality
 
 def test_exponential_rate_mle():
