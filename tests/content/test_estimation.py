@@ -110,6 +110,32 @@ def test_sample_variance_divisors():
     assert "2\\sigma^4/(n-1)" in field(qid, "short_answer")
 
 
+def test_best_divisor_depends_on_kurtosis():
+    qid = "estimator-bias-variance-mse"
+    n, reps = 10, 400_000
+    rng = np.random.default_rng(3)
+    samples = {
+        "uniform": rng.uniform(-1, 1, (reps, n)),  # excess kurtosis -1.2
+        "two-point": rng.choice([-1.0, 1.0], (reps, n)),  # excess kurtosis -2
+        "gaussian": rng.standard_normal((reps, n)),  # excess kurtosis 0
+    }
+    sigma2 = {"uniform": 1 / 3, "two-point": 1.0, "gaussian": 1.0}
+    best = {}
+    for name, x in samples.items():
+        ss = ((x - x.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+        grid = np.linspace(7, 14, 701)
+        mse = [np.mean((ss / c - sigma2[name]) ** 2) for c in grid]
+        best[name] = grid[int(np.argmin(mse))]
+        # divide by n-1 against divide by n
+        if name == "two-point":
+            assert np.mean((ss / (n - 1) - 1) ** 2) < np.mean((ss / n - 1) ** 2)
+    assert abs(best["gaussian"] - (n + 1)) < 0.2
+    assert best["uniform"] < n + 1 - 0.5 and best["two-point"] < best["uniform"]
+    assert states(qid, "excess kurtosis", "optimal exactly when that is zero")
+    mistakes = " ".join(QUESTIONS[qid]["mistakes"])
+    assert "for Gaussian data and most others" in mistakes
+
+
 # ----------------------------------------------------------------- mle-asymptotic-normality
 
 def test_exponential_rate_mle():
@@ -668,6 +694,19 @@ def test_effective_sample_size():
     assert abs(np.mean(w * x**2) - 2.0) < 0.03
 
 
+def test_second_moment_of_weights_under_heavier_tails():
+    qid = "importance-weighting-covariate-shift"
+    from scipy import integrate
+    # q = N(0, s2) against p = N(0, 1): E_p[w^2] = int q^2 / p, finite below s2 = 2 and divergent from s2 = 2 on
+    for s2 in (1.5, 1.9):
+        value = integrate.quad(lambda x: stats.norm.pdf(x, 0, np.sqrt(s2)) ** 2 / stats.norm.pdf(x), -30, 30, limit=400)[0]
+        assert abs(value - 1 / np.sqrt(s2 * (2 - s2))) < 1e-6
+    partial = [integrate.quad(lambda x: stats.norm.pdf(x, 0, np.sqrt(2.0)) ** 2 / stats.norm.pdf(x), -L, L)[0] for L in (10, 20)]
+    assert partial[1] > 1.9 * partial[0]  # grows linearly in the cut-off: the integral diverges
+    assert states(qid, "1/\\sqrt{s^2(2-s^2)}", "Heavier tails in")
+    assert states(qid, "finite for $s^2<2$", "Heavier tails in")
+
+
 # ----------------------------------------------------------------- cross-validation-variance
 
 def test_cv_variance_decomposition():
@@ -764,6 +803,18 @@ def test_poisson_fit_to_negative_binomial():
     says(qid, f"{100 * exact:.0f}%", "cover only about")
 
 
+
+def test_information_identity_can_hold_under_misspecification():
+    qid = "misspecified-mle-sandwich"
+    # counts equal to 0 or 2 with probability 1/2 each: not Poisson, mean 1 and variance 1
+    x, prob = np.array([0.0, 2.0]), np.array([0.5, 0.5])
+    lam = float(x @ prob)
+    a = float((x / lam**2) @ prob)
+    b = float(((x / lam - 1) ** 2) @ prob)
+    assert abs(a - b) < 1e-12 and stats.poisson.pmf(1, lam) > 0  # Poisson would give mass to 1; these counts never do
+    assert states(qid, "variance equal to their mean", "The converse fails")
+    assert "Only a correct model" not in field(qid, "short_answer")
+
 # ----------------------------------------------------------------- optional-stopping-peeking
 
 def max_abs_z(looks: int, z: np.ndarray) -> np.ndarray:
@@ -839,6 +890,13 @@ def test_lindley_bayes_factors():
     bound = -np.e * p * np.log(p)
     says(qid, bound, "calibration bound")
     says(qid, bound / (1 + bound), "calibration bound")
+    # over all priors on the alternative the least favourable one is a point mass at the estimate
+    xbar = z / np.sqrt(10_000)
+    point_mass = stats.norm.pdf(xbar, 0, np.sqrt(1 / 10_000)) / stats.norm.pdf(0, 0, np.sqrt(1 / 10_000))
+    bf_grid = [bayes_factor_null(z, 10_000, tau) for tau in np.linspace(0.001, 1, 2000)]
+    assert point_mass <= min(bf_grid) + 1e-12
+    says(qid, point_mass, "all-prior bound", 3)
+    says(qid, point_mass / (1 + point_mass), "all-prior bound", 3)
     # the Bayes factor grows like sqrt(n) at fixed z
     assert abs(bayes_factor_null(z, 10**6) / bayes_factor_null(z, 10**4) - 10) < 0.05
 
