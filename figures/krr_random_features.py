@@ -39,7 +39,10 @@ def feature_fit(x: np.ndarray, y: np.ndarray, d: int, seed: int, grid: np.ndarra
         return np.sqrt(2.0 / d) * np.cos(t[:, None] * w[None, :] + b[None, :])
 
     z = feats(x)
-    coef = np.linalg.solve(z.T @ z + LAM * np.eye(d), z.T @ y)
+    if d <= len(x):
+        coef = np.linalg.solve(z.T @ z + LAM * np.eye(d), z.T @ y)
+    else:  # the same ridge solution through the n x n system (push-through identity)
+        coef = z.T @ np.linalg.solve(z @ z.T + LAM * np.eye(len(x)), y)
     return feats(grid) @ coef
 
 
