@@ -34,6 +34,8 @@ QIDS = [
     "normalising-flows",
     "score-matching-diffusion",
     "energy-based-models-partition",
+    "mmd-kernel-two-sample",
+    "mcmc-diagnostics",
 ]
 FIGURES = {
     "random-features-nystrom": "krr_random_features",
@@ -469,8 +471,7 @@ def test_hmm_forward_backward():
     assert states(qid, fmt(total, 4), near="so $p(o)=")
     # forward quantities from their definition p(o_1:t, z_t)
     for t in range(T):
-        alpha = [sum(np.prod([1.0]) * sum(prob[z] for z in paths if z[t] == j and True) for _ in [0]) for j in range(2)]
-        # marginalise the future observations out of the full-path probabilities
+        # alpha_t(j) = p(o_1:t, z_t = j), summed over the paths up to time t
         alpha = []
         for j in range(2):
             acc = 0.0
@@ -592,9 +593,11 @@ def test_hmc_leapfrog_example():
     # leapfrog on the harmonic oscillator: trace 2 - eps^2, stable only for eps < 2
     for e in (1.9, 2.1):
         M = np.array([[1 - e**2 / 2, e], [-e * (1 - e**2 / 4), 1 - e**2 / 2]])
-        v = np.array([1.0, 0.0])
-        for _ in range(3):
-            v = np.array([v[0] + e * (v[1] - e / 2 * v[0]), 0.0])  # placeholder overwritten below
+        # M is the one-step leapfrog map for U = q^2/2: check it against the integrator itself
+        for q0, p0 in ((1.0, 0.0), (0.0, 1.0)):
+            ph = p0 - e / 2 * q0
+            q1 = q0 + e * ph
+            np.testing.assert_allclose(M @ [q0, p0], [q1, ph - e / 2 * q1])
         assert np.isclose(np.trace(M), 2 - e**2) and np.isclose(np.linalg.det(M), 1)
         growth = np.abs(np.linalg.eigvals(M)).max()
         assert (growth > 1 + 1e-9) == (e > 2)
@@ -681,8 +684,7 @@ def test_flow_examples():
     assert states(qid, fmt(s, 1), near="log-determinant")
     logp = stats.multivariate_normal(np.zeros(2), np.eye(2)).logpdf(z) - np.log(abs(np.linalg.det(J)))
     assert states(qid, fmt(logp, 3), near="Then $\\log p_X(x)")
-    # numerical check of the density: probability of a small box around x
-    h = 1e-3
+    # the inverse needs no inversion of s or t
     zb = np.array([x[0], (x[1] - x[0]) * np.exp(-0.5 * x[0])])
     assert np.allclose(zb, z)
 
@@ -744,3 +746,70 @@ def test_ebm_moment_matching():
     best = optimize.minimize_scalar(lambda t: -avg_loglik(t), bounds=(-5, 5), method="bounded")
     assert np.isclose(best.x, theta, atol=1e-4)
     assert states(qid, str(32 * 32), near="binary image")
+
+
+# ----------------------------------------------------------------- MMD
+
+def mmd2_closed(delta, ell=1.0):
+    """MMD^2 between N(0,1) and N(delta,1) with a Gaussian kernel, by 1-D quadrature of each term."""
+    def mean_k(shift):
+        # E exp(-(D)^2 / 2 ell^2) with D ~ N(shift, 2)
+        d = np.linspace(shift - 12, shift + 12, 20001)
+        return float(np.sum(np.exp(-d**2 / (2 * ell**2)) * stats.norm(shift, np.sqrt(2)).pdf(d)) * (d[1] - d[0]))
+    return mean_k(0.0) + mean_k(0.0) - 2 * mean_k(-delta)
+
+
+def test_mmd_worked_example():
+    qid = "mmd-kernel-two-sample"
+    for delta, near in ((1.0, "For $\\delta=1$"), (0.5, "for $\\delta=0.5$"), (2.0, "for $\\delta=2$")):
+        closed = 2 * np.sqrt(1 / 3) * (1 - np.exp(-delta**2 / 6))
+        assert np.isclose(closed, mmd2_closed(delta), atol=1e-8)
+        assert states(qid, fmt(closed, 3), near=near), delta
+    assert states(qid, fmt(np.sqrt(1 / 3), 3), near="For $\\delta=1$")
+    assert states(qid, fmt(np.exp(-1 / 6), 3), near="For $\\delta=1$")
+    # the unbiased U-statistic from samples agrees with the closed form
+    rng = np.random.default_rng(0)
+    n = 1500
+    x, y = rng.normal(size=n), rng.normal(1.0, 1.0, size=n)
+    kxx, kyy, kxy = rbf(x, x), rbf(y, y), rbf(x, y)
+    u = ((kxx.sum() - n) + (kyy.sum() - n)) / (n * (n - 1)) - 2 * kxy.mean()
+    assert abs(u - mmd2_closed(1.0)) < 0.02
+    assert states(qid, "2\\sqrt{1/3}", near="saturates")
+
+
+# ----------------------------------------------------------------- MCMC diagnostics
+
+def test_mcmc_diagnostics_numbers():
+    qid = "mcmc-diagnostics"
+    phi, n = 0.9, 10000
+    tau = 1 + 2 * sum(phi**k for k in range(1, 2000))
+    assert states(qid, fmt(tau, 0), near="tau=1.9/0.1")
+    ess = n / tau
+    assert states(qid, fmt(ess, 0), near="effective sample size of about")
+    assert states(qid, fmt(1 / np.sqrt(ess), 4), near="Monte Carlo standard error")
+    assert states(qid, fmt(1 / np.sqrt(n), 2), near="Monte Carlo standard error")
+    # simulate the AR(1) chain: the variance of its mean matches tau / n
+    rng = np.random.default_rng(0)
+    reps = 400
+    e = rng.normal(size=(reps, n)) * np.sqrt(1 - phi**2)
+    xs = np.empty((reps, n))
+    xs[:, 0] = rng.normal(size=reps)
+    for t in range(1, n):
+        xs[:, t] = phi * xs[:, t - 1] + e[:, t]
+    assert abs(xs.mean(axis=1).std() / (1 / np.sqrt(ess)) - 1) < 0.1
+    # R-hat for two stuck chains
+    m_len = 1000
+    means = np.array([-1.0, 1.0])
+    W = 1.0
+    B = m_len * means.var(ddof=1)
+    V = (m_len - 1) / m_len * W + B / m_len
+    assert states(qid, fmt(means.var(ddof=1), 0), near="variance of the two chain means")
+    assert states(qid, fmt(V, 3), near="variance of the two chain means")
+    assert states(qid, fmt((m_len - 1) / m_len, 3), near="variance of the two chain means")
+    assert states(qid, fmt(np.sqrt(V / W), 3), near="variance of the two chain means")
+    # and from simulated chains of that kind
+    chains = rng.normal(size=(2, m_len)) + means[:, None]
+    Wsim = chains.var(axis=1, ddof=1).mean()
+    Bsim = m_len * chains.mean(axis=1).var(ddof=1)
+    rhat = np.sqrt(((m_len - 1) / m_len * Wsim + Bsim / m_len) / Wsim)
+    assert abs(rhat - np.sqrt(V / W)) < 0.15
