@@ -45,6 +45,12 @@ FIGURES = {
 }
 
 
+def has(qid, fragment, name="answer"):
+    """The field states this exact piece of text (used for the inputs of a worked example)."""
+    text = field(qid, name)
+    return fragment in text
+
+
 def rbf(a, b, length=1.0):
     a, b = np.atleast_1d(np.asarray(a, float)), np.atleast_1d(np.asarray(b, float))
     return np.exp(-0.5 * (a[:, None] - b[None, :]) ** 2 / length**2)
@@ -108,6 +114,9 @@ def test_kernel_trick_polynomial_features():
 
     k = (x @ z + 1) ** 2
     assert np.isclose(phi(x) @ phi(z), k)
+    assert has(qid, "$x=(1,2)$ and $z=(3,-1)$") and x.tolist() == [1, 2] and z.tolist() == [3, -1]
+    assert has(qid, "$\\phi(x)=(1,\\sqrt2,2\\sqrt2,1,4,2\\sqrt2)$")
+    assert has(qid, "$\\phi(z)=(1,3\\sqrt2,-\\sqrt2,9,1,-3\\sqrt2)$")
     terms = phi(x) * phi(z)
     assert states(qid, fmt(x @ z, 0), near="x^\\top z=")
     assert states(qid, fmt(k, 0), near="k(x,z)=(1+1)^2")
@@ -129,13 +138,18 @@ def test_mercer_examples():
         assert states(qid, fmt(v, 3), near="eigenvalues")
     assert states(qid, fmt(np.exp(-0.5), 3), near="off-diagonal entries")
     assert states(qid, fmt(np.exp(-2), 3), near="off-diagonal entries")
-    t = np.tanh(0.5 * 0.5 - 1)
+    point = 0.5
+    t = np.tanh(point * point - 1)
     assert t < 0
+    assert has(qid, f"at the single point $x={point}$") and has(qid, f"at $x=z={point}$", "short_answer")
+    assert has(qid, f"$\\tanh({point * point - 1})")
     assert states(qid, fmt(t, 3), near="sigmoid")
     assert states(qid, fmt(t, 3), near="tanh(xz-1)", fields=("short_answer",))
     D = np.subtract.outer([0.0, 1.0], [0.0, 1.0]) ** 2
     assert states(qid, fmt(np.linalg.eigvalsh(D).min(), 0), near="squared distance")
     pts = np.array([0.0, 0.6, 1.2])
+    assert has(qid, f"at 0, {pts[1]:g} and {pts[2]:g} gives")
+    assert has(qid, "at the points 0, 1, 2 the Gram")
     box = (np.abs(np.subtract.outer(pts, pts)) < 1).astype(float)
     assert states(qid, fmt(np.linalg.eigvalsh(box).min(), 3), near="box similarity")
     assert np.isclose(np.linalg.eigvalsh(box).min(), 1 - np.sqrt(2))
@@ -147,6 +161,7 @@ def test_rkhs_worked_example():
     qid = "rkhs-representer-theorem"
     alpha = np.array([2.0, 1.0])
     centres = np.array([0.0, 1.0])
+    assert has(qid, "$\\ell=1$ and $f=2k(0,\\cdot)+k(1,\\cdot)$")
     K = rbf(centres, centres)
 
     def f(x):
@@ -168,6 +183,9 @@ def test_kernel_ridge_worked_example():
     qid = "kernel-ridge-dual"
     x, y, lam = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 2.0]), 0.1
     slope = x @ y / (x @ x + lam)
+    assert has(qid, f"data $x=(0,1,2)$, $y=(1,3,2)$, $\\lambda={lam}$")
+    assert has(qid, f"Solving $(K+{lam}I)")
+    assert has(qid, "prediction at $x=1.5$ is $k(1.5)^")
     dual = np.outer(x, x)
     alpha_lin = np.linalg.solve(dual + lam * np.eye(3), y)
     assert np.isclose(x @ alpha_lin, slope)
@@ -193,6 +211,7 @@ def test_svm_dual_worked_example():
     qid = "svm-dual-support-vectors"
     X = np.array([[0, 0], [1, 0], [2, 2], [3, 1]], float)
     y = np.array([-1, -1, 1, 1], float)
+    assert has(qid, "negatives $(0,0)$, $(1,0)$ and positives $(2,2)$, $(3,1)$")
     G = (y[:, None] * X) @ (y[:, None] * X).T
     res = optimize.minimize(lambda a: 0.5 * a @ G @ a - a.sum(), np.full(4, 0.1), jac=lambda a: G @ a - 1,
                             bounds=[(0, None)] * 4, constraints=[{"type": "eq", "fun": lambda a: a @ y}],
@@ -266,6 +285,7 @@ def test_random_features_figure():
 def test_gp_posterior_worked_example():
     qid = "gp-regression-posterior"
     x, y, s2 = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 2.0]), 0.1
+    assert has(qid, f"noise variance $\\sigma^2={s2}$, data $x=(0,1,2)$, $y=(1,3,2)$")
     # posterior by conditioning a joint Gaussian with the precision matrix (a different route)
     def posterior(xs):
         pts = np.append(x, xs)
@@ -315,6 +335,7 @@ def log_evidence_terms(length, x=np.array([0.0, 1.0, 2.0]), y=np.array([1.0, 3.0
 
 def test_marginal_likelihood_worked_example():
     qid = "gp-marginal-likelihood"
+    assert has(qid, "Data $x=(0,1,2)$, $y=(1,3,2)$, Gaussian kernel with signal variance 1 and noise variance 0.1.")
     for ell, near in ((0.3, "At $\\ell=0.3$"), (1.0, "At $\\ell=1$"), (3.0, "At $\\ell=3$")):
         fit, cplx, total = log_evidence_terms(ell)
         assert states(qid, fmt(fit, 3), near=near), ell
@@ -348,6 +369,7 @@ def test_kernel_assumptions_numbers():
     # Rice's formula checked by simulating Gaussian-kernel sample paths on [0, 10]
     ell, L = 0.5, 10.0
     expected = L / (np.pi * ell)
+    assert has(qid, f"On an interval of length {L:g}, samples with $\\ell={ell}$ cross zero about ${L:g}/({ell}\\pi)")
     assert states(qid, fmt(expected, 2), near="cross zero about")
     grid = np.linspace(0, L, 801)
     C = rbf(grid, grid, ell) + 1e-8 * np.eye(len(grid))
@@ -378,6 +400,7 @@ def test_em_worked_example():
     qid = "em-gaussian-mixture"
     x = np.array([-2.0, -1.0, 0.0, 2.0, 3.0])
     w, mu, sd = np.array([0.5, 0.5]), np.array([-1.0, 1.0]), np.array([1.0, 1.0])
+    assert has(qid, "data $(-2,-1,0,2,3)$, started at $\\mu=(-1,1)$, unit variances, equal weights")
     lls = [gmm_loglik(x, w, mu, sd)]
     r, n_k, mu, sd, w = gmm_step(x, w, mu, sd)
     for v in r[:, 0]:
@@ -427,11 +450,14 @@ def test_em_figure():
 def test_kmeans_limit_numbers():
     qid = "kmeans-limit-of-em"
     x, centres = 2.0, np.array([1.0, 4.0])
-    for sigma, digits, near in ((1.0, 3, "0.818 at"), (0.5, 3, "0.818 at"), (0.1, 3, "0.818 at")):
+    assert has(qid, "Centres at 1 and 4, and a point at $x=2$")
+    for sigma in (1.0, 0.5, 0.1):
         logits = -((x - centres) ** 2) / (2 * sigma**2)
         r = np.exp(logits - logits.max())
         r /= r.sum()
-        assert states(qid, fmt(r[0], digits), near="responsibility of the nearer centre"), sigma
+        assert has(qid, f"{fmt(r[0], 3)} at $\\sigma={sigma:g}$") or has(qid, f"{fmt(r[0], 3)} to three decimals at $\\sigma={sigma:g}$"), sigma
+    d2 = (x - centres) ** 2
+    assert has(qid, f"$1/(1+e^{{-{fmt(d2[1] - d2[0], 0)}/(2\\sigma^2)}})$")
     r1 = 1 / (1 + np.exp(-3 / 2))
     assert states(qid, fmt(1 - r1, 3), near="pulls the far centre")
     # Lloyd's algorithm never increases the within-cluster sum of squares
@@ -459,6 +485,9 @@ def test_hmm_forward_backward():
     qid = "hmm-forward-backward"
     p0, A, B, obs = hmm()
     T = len(obs)
+    assert has(qid, f"$\\pi=({p0[0]:g},{p0[1]:g})$, $A$ with rows $({A[0,0]:g},{A[0,1]:g})$ and $({A[1,0]:g},{A[1,1]:g})$")
+    assert has(qid, f"symbol 0 of {B[0,0]:g} in state 1 and {B[1,0]:g} in state 2, and observations $(0,1,1)$")
+    assert obs == [0, 1, 1] and np.allclose(B.sum(axis=1), 1)
     # brute force over all paths
     paths = list(np.ndindex(*(2,) * T))
     prob = {}
@@ -494,6 +523,9 @@ def test_hmm_forward_backward():
     for b in beta1:
         assert states(qid, fmt(b, 3), near="\\beta_1=")
     smoothed = sum(p for z, p in prob.items() if z[0] == 0) / total
+    alpha1 = p0 * B[:, obs[0]]
+    assert has(qid, f"${alpha1[0]:g}\\times{fmt(beta1[0], 3)}/{fmt(total, 4)}\\approx")
+    assert has(qid, f"${alpha1[0]:g}/{alpha1.sum():g}\\approx")
     assert states(qid, fmt(smoothed, 3), near="smoothed probability of state 1")
     filtered = p0[0] * B[0, obs[0]] / (p0 @ B[:, obs[0]])
     assert states(qid, fmt(filtered, 3), near="filtered probability")
@@ -525,7 +557,13 @@ def test_mh_worked_example():
         assert abs(closed - rwm_acceptance(s)) < 2e-3
         assert states(qid, fmt(closed, 3), near="stationary acceptance rate")
         assert states(qid, f"{s:g}", near="stationary acceptance rate")
-    assert states(qid, "2.38", near="optimal scale") and states(qid, "0.234", near="optimal scale")
+    # Roberts, Gelman and Gilks: efficiency l^2 * 2 Phi(-l/2) is maximal at l = 2.38, acceptance 0.234
+    best = optimize.minimize_scalar(lambda l: -l * l * 2 * stats.norm.cdf(-l / 2), bounds=(0.1, 10), method="bounded")
+    assert states(qid, fmt(best.x, 2), near="optimal scale")
+    assert states(qid, fmt(2 * stats.norm.cdf(-best.x / 2), 3), near="optimal scale")
+    assert states(qid, fmt(2 * stats.norm.cdf(-best.x / 2), 3), near="Tune the scale", fields=("short_answer",))
+    assert has(qid, f"$\\pi(1)={fmt(stats.norm.pdf(1), 3)}$ times 1")
+    assert has(qid, "From $x=0$ a proposal $x'=1$ is accepted")
 
 
 def test_mh_figure():
@@ -551,7 +589,9 @@ def test_mh_figure():
 def test_gibbs_correlated_gaussian():
     qid = "gibbs-sampling"
     rho = 0.99
+    assert has(qid, f"At $\\rho={rho}$ the conditional") and has(qid, f"at $\\rho={rho}$ that is", "short_answer")
     assert states(qid, fmt(np.sqrt(1 - rho**2), 3), near="conditional standard deviation")
+    assert states(qid, fmt(np.sqrt(1 - rho**2), 2), near="each step moves about")
     assert states(qid, fmt(rho**2, 4), near="lag-1 autocorrelation")
     eff = (1 - rho**2) / (1 + rho**2)
     assert states(qid, fmt(eff, 5), near="efficiency")
@@ -577,7 +617,12 @@ def test_gibbs_correlated_gaussian():
 
 def test_hmc_leapfrog_example():
     qid = "hamiltonian-monte-carlo"
-    q, p, eps = 1.0, 0.0, 0.5
+    q, p, eps, steps = 1.0, 0.0, 0.5, 3
+    assert has(qid, f"start at $q={q:g}$, $p={p:g}$") and has(qid, f"take $L={steps}$ steps of $\\varepsilon={eps}$")
+    assert has(qid, f"exact flow for time {steps * eps:g} ends at $(\\cos{steps * eps:g},-\\sin{steps * eps:g})")
+    # Beskos et al.: efficiency sqrt(u) * 2 Phi(-u) is maximal at acceptance 0.651
+    best = optimize.minimize_scalar(lambda u: -np.sqrt(u) * stats.norm.cdf(-u), bounds=(0.01, 5), method="bounded")
+    assert states(qid, fmt(2 * stats.norm.cdf(-best.x), 3), near="optimal acceptance rate")
     H0 = 0.5 * q * q + 0.5 * p * p
     assert states(qid, fmt(H0, 1), near="so $H=")
     for step in range(3):
@@ -609,6 +654,7 @@ def test_hmc_leapfrog_example():
 def test_mean_field_gaussian():
     qid = "mean-field-vi"
     rho = 0.9
+    assert has(qid, f"correlation $\\rho={rho}$ has") and has(qid, f"at correlation {rho} that is", "short_answer")
     Sigma = np.array([[1, rho], [rho, 1]])
     Lam = np.linalg.inv(Sigma)
     assert states(qid, fmt(Lam[0, 0], 3), near="Lambda_{11}=")
@@ -651,6 +697,10 @@ def elbo(x, m, v):
 def test_vae_worked_example():
     qid = "vae-amortised-inference"
     x = 2.0
+    assert has(qid, "At $x=2$, $\\log p(x)=")
+    assert has(qid, "With $q=\\mathcal{N}(1,0.5)$ (the exact posterior)")
+    assert has(qid, "outputs $q=\\mathcal{N}(1,0.25)$ loses $\\mathrm{KL}(\\mathcal{N}(1,0.25)\\,\\|\\,\\mathcal{N}(1,0.5))=\\tfrac12(0.5-1-\\log0.5)")
+    assert has(qid, "for a code $\\mathcal{N}(1,0.25)$ is $\\tfrac12(0.25+1-1-\\log0.25)")
     logp = stats.norm(0, np.sqrt(2)).logpdf(x)
     assert states(qid, fmt(logp, 3), near="At $x=2$")
     assert np.isclose(elbo(x, 1.0, 0.5), logp)
@@ -675,8 +725,11 @@ def test_flow_examples():
     assert states(qid, fmt(d, 3), near="p_X(3)=")
     assert states(qid, fmt(np.log(d), 3), near="p_X(3)=")
     # coupling layer
+    assert has(qid, "$z\\sim\\mathcal{N}(0,1)$ and $x=2z+1$. At $x=3$, $z=1$")
     z = np.array([1.0, -1.0])
     s, t = 0.5 * z[0], z[0]
+    assert has(qid, "with $s(z_a)=0.5z_a$ and $t(z_a)=z_a$. The latent point $z=(1,-1)$ maps to $x=(1,-e^{0.5}+1)")
+    assert has(qid, f"log-determinant $s(1)={s}$. Then $\\log p_X(x)=\\log\\mathcal{{N}}(z;0,I)-{s}=-\\log(2\\pi)-1-{s}\\approx")
     x = np.array([z[0], z[1] * np.exp(s) + t])
     assert states(qid, fmt(x[1], 3), near="maps to")
     J = np.array([[1, 0], [0.5 * z[1] * np.exp(s) + 1, np.exp(s)]])  # d x / d z
@@ -694,6 +747,8 @@ def test_flow_examples():
 def test_score_and_tweedie():
     qid = "score-matching-diffusion"
     mu0, sigma, xt = 2.0, 1.0, 4.0
+    assert has(qid, "Let $x\\sim\\mathcal{N}(2,1)$ and $\\sigma=1$, so $p_\\sigma=\\mathcal{N}(2,2)$. At $\\tilde x=4$")
+    assert has(qid, "$\\mathbb{E}[x\\mid\\tilde x=4]=4+1\\times(-1)=3$")
     var_noised = 1 + sigma**2
     score = -(xt - mu0) / var_noised
     assert states(qid, fmt(score, 0), near="noised score is")
@@ -709,6 +764,7 @@ def test_score_and_tweedie():
     assert abs(slope * xt + intercept - score) < 0.02
     # Hyvarinen's objective for s(x) = -(x - m)/v on the data (0,1,2,5)
     data = np.array([0.0, 1.0, 2.0, 5.0])
+    assert has(qid, "objective on data $(0,1,2,5)$")
 
     def J(p):
         m, logv = p
@@ -727,6 +783,7 @@ def test_ebm_moment_matching():
     qid = "energy-based-models-partition"
     xs = np.arange(3)
     xbar = 0.5
+    assert has(qid, f"data with mean $\\bar x={xbar}$") and has(qid, f"Setting $\\mathbb{{E}}_\\theta[x]={xbar}$")
 
     def mean(theta):
         w = np.exp(-theta * xs)
@@ -766,6 +823,8 @@ def test_mmd_worked_example():
         assert np.isclose(closed, mmd2_closed(delta), atol=1e-8)
         assert states(qid, fmt(closed, 3), near=near), delta
     assert states(qid, fmt(np.sqrt(1 / 3), 3), near="For $\\delta=1$")
+    assert has(qid, "Let $P=\\mathcal{N}(0,1)$, $Q=\\mathcal{N}(\\delta,1)$ and the Gaussian kernel with $\\ell=1$.")
+    assert has(qid, f"$2\\times{fmt(np.sqrt(1 / 3), 3)}\\times(1-{fmt(np.exp(-1 / 6), 3)})\\approx")
     assert states(qid, fmt(np.exp(-1 / 6), 3), near="For $\\delta=1$")
     # the unbiased U-statistic from samples agrees with the closed form
     rng = np.random.default_rng(0)
@@ -782,6 +841,7 @@ def test_mmd_worked_example():
 def test_mcmc_diagnostics_numbers():
     qid = "mcmc-diagnostics"
     phi, n = 0.9, 10000
+    assert has(qid, f"AR(1) with $\\phi={phi}$ has $\\tau={1 + phi:g}/{1 - phi:.1f}=") and has(qid, f"so {n} draws give")
     tau = 1 + 2 * sum(phi**k for k in range(1, 2000))
     assert states(qid, fmt(tau, 0), near="tau=1.9/0.1")
     ess = n / tau
@@ -807,6 +867,12 @@ def test_mcmc_diagnostics_numbers():
     assert states(qid, fmt(V, 3), near="variance of the two chain means")
     assert states(qid, fmt((m_len - 1) / m_len, 3), near="variance of the two chain means")
     assert states(qid, fmt(np.sqrt(V / W), 3), near="variance of the two chain means")
+    assert has(qid, f"$\\hat V={fmt((m_len - 1) / m_len, 3)}\\times1+{fmt(means.var(ddof=1), 0)}={fmt(V, 3)}$")
+    assert has(qid, f"two chains of {m_len} draws")
+    # Vehtari et al. (2021) recommend 1.01 as the threshold, replacing the older 1.1
+    assert states(qid, "1.01", near="modern threshold", fields=("mistakes",))
+    assert states(qid, "1.1", near="as proof of convergence", fields=("mistakes",))
+    assert states(qid, "1.01", near="values near 1", fields=("short_answer",))
     # and from simulated chains of that kind
     chains = rng.normal(size=(2, m_len)) + means[:, None]
     Wsim = chains.var(axis=1, ddof=1).mean()
