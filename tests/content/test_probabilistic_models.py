@@ -123,7 +123,10 @@ def test_kernel_trick_polynomial_features():
     parts = "+".join(fmt(t, 0) for t in terms).replace("+-", "-")
     assert parts + "=" + fmt(terms.sum(), 0) in field(qid, "answer")
     assert states(qid, str(len(phi(x))), near="6-dimensional", fields=("short_answer",))
-    assert states(qid, str(comb(103, 3)), near="binom{103}{3}")
+    d, p = 100, 3
+    assert states(qid, str(comb(d + p, p)), near=f"\\binom{{{d + p}}}{{{p}}}")
+    assert has(qid, f"For $d={d}$ and $p={p}$") and states(qid, str(d), near="multiplications")
+    assert has(qid, "At $n=10^5$ the Gram matrix has $10^{10}$ entries")
     n = 10**5
     assert states(qid, fmt(n * n * 8 / 1e9, 0), near="GB in double precision")
 
@@ -236,6 +239,15 @@ def test_svm_dual_worked_example():
     assert states(qid, fmt(width, 3), near="margin width")
     assert states(qid, fmt(-res.fun, 3), near="dual optimum")
     assert np.isclose(-res.fun, 0.5 * w @ w)
+    from fractions import Fraction as F
+    a = [F(0), F(4, 9), F(2, 9), F(2, 9)]
+    norm2 = F(8, 9)
+    assert 2 / np.sqrt(float(norm2)) == pytest.approx(3 / np.sqrt(2))
+    assert has(qid, "$2/\\lVert w\\rVert=3/\\sqrt2")
+    assert has(qid, f"$\\sum\\alpha_i-\\tfrac12\\lVert w\\rVert^2={sum(a)}-{norm2 / 2}={sum(a) - norm2 / 2}")
+    terms = "+".join(f"\\tfrac{a[i].numerator}{a[i].denominator}{'(-1)' if y[i] < 0 else ''}({X[i, 0]:g},{X[i, 1]:g})"
+                     for i in range(1, 4))
+    assert has(qid, f"$w={terms}=(2/3,2/3)$")
 
 
 # ----------------------------------------------------------------- random features
@@ -278,6 +290,7 @@ def test_random_features_figure():
     s = mod.slope()
     assert -0.8 < s < -0.4
     assert caption_states(name, fmt(s, 2), near="slope")
+    assert caption_states(name, "-1/2", near="slope")
 
 
 # ----------------------------------------------------------------- GP regression
@@ -364,6 +377,7 @@ def test_kernel_assumptions_numbers():
     qid = "what-a-kernel-assumes"
     for r in (1, 2, 3):
         assert states(qid, fmt(np.exp(-r**2 / 2), 3), near="the correlation between $f(0)$ and $f(r)$")
+    assert has(qid, ", ".join(f"{fmt(np.exp(-r**2 / 2), 3)} at $r={r}$" for r in (1, 2)) + f" and {fmt(np.exp(-4.5), 3)} at $r=3$")
     assert states(qid, fmt(np.exp(-0.5), 3), near="length-scale", fields=("short_answer",))
     assert states(qid, fmt(np.exp(-1), 3), near="Matérn-1/2 and the same")
     # Rice's formula checked by simulating Gaussian-kernel sample paths on [0, 10]
@@ -429,6 +443,8 @@ def test_em_figure():
     assert caption_states(name, str(len(x)), near="EM on")
     assert caption_states(name, fmt(mod.TRUE_WEIGHT, 1), near="EM on") and caption_states(name, fmt(mod.TRUE_SDS[0], 1), near="EM on")
     assert caption_states(name, fmt(mod.TRUE_MEANS[1], 1), near="EM on")
+    assert caption_states(name, fmt(mod.TRUE_MEANS[0], 0), near="EM on") and mod.TRUE_SDS[1] == 1.0
+    assert "0.7\\,\\mathcal{N}(1.5,1)" in figure_constant(name, "CAPTION") and np.isclose(mod.TRUE_WEIGHT, 1 - 0.7)
     assert caption_states(name, fmt(mod.START_MEANS[1], 1), near="started from means")
     for it in mod.SHOWN:
         assert caption_states(name, str(it), near="after 0, 3 and")
@@ -596,6 +612,7 @@ def test_gibbs_correlated_gaussian():
     eff = (1 - rho**2) / (1 + rho**2)
     assert states(qid, fmt(eff, 5), near="efficiency")
     assert states(qid, fmt(10000 * eff, 0), near="10000 sweeps")
+    assert has(qid, f"{10000} sweeps are worth about {fmt(10000 * eff, 0)} independent draws")
     assert states(qid, fmt(rho**2, 4), near="at $\\rho=0.99$", fields=("short_answer",))
     assert states(qid, fmt(10000 * eff, 0), near="10000 sweeps", fields=("short_answer",))
     # simulate the sampler itself and measure the lag-1 autocorrelation of x
@@ -624,7 +641,7 @@ def test_hmc_leapfrog_example():
     best = optimize.minimize_scalar(lambda u: -np.sqrt(u) * stats.norm.cdf(-u), bounds=(0.01, 5), method="bounded")
     assert states(qid, fmt(2 * stats.norm.cdf(-best.x), 3), near="optimal acceptance rate")
     H0 = 0.5 * q * q + 0.5 * p * p
-    assert states(qid, fmt(H0, 1), near="so $H=")
+    assert has(qid, f"so $H={H0:g}$")
     for step in range(3):
         p -= eps / 2 * q
         q += eps * p
@@ -803,6 +820,8 @@ def test_ebm_moment_matching():
     best = optimize.minimize_scalar(lambda t: -avg_loglik(t), bounds=(-5, 5), method="bounded")
     assert np.isclose(best.x, theta, atol=1e-4)
     assert states(qid, str(32 * 32), near="binary image")
+    assert has(qid, f"for a $32\\times32$ binary image it would be a sum of $2^{{{32 * 32}}}$")
+    assert has(qid, f"$Z$ is a sum of {len(xs)} terms") is False and has(qid, "$Z$ is a sum of three terms")
 
 
 # ----------------------------------------------------------------- MMD
