@@ -898,3 +898,227 @@ def test_mcmc_diagnostics_numbers():
     Bsim = m_len * chains.mean(axis=1).var(ddof=1)
     rhat = np.sqrt(((m_len - 1) / m_len * Wsim + Bsim / m_len) / Wsim)
     assert abs(rhat - np.sqrt(V / W)) < 0.15
+
+
+# ----------------------------------------------------------------- every stated input and intermediate, in place
+# Each worked example is checked piece by piece: the pieces are built from the inputs and the
+# computed values, so changing any digit of the stated example breaks one of them.
+
+def sq2(c):
+    """c times the square root of 2, as the text writes it."""
+    return {1: "\\sqrt2", -1: "-\\sqrt2"}.get(int(c), f"{c:g}\\sqrt2")
+
+
+def test_kernel_trick_pieces():
+    qid = "kernel-trick-feature-maps"
+    x, z = np.array([1.0, 2.0]), np.array([3.0, -1.0])
+    k = (x @ z + 1) ** 2
+    assert has(qid, f"Then $x^\\top z={x @ z:g}$ and $k(x,z)=({x @ z:g}+1)^2={k:g}$.")
+    for v in (x, z):
+        phi = f"(1,{sq2(v[0])},{sq2(v[1])},{v[0] ** 2:g},{v[1] ** 2:g},{sq2(v[0] * v[1])})"
+        assert has(qid, phi)
+    d = 100
+    assert has(qid, f"costs about {d} multiplications")
+
+
+def test_mercer_pieces():
+    qid = "positive-definite-kernels-mercer"
+    pts = [0, 1, 2]
+    assert has(qid, f"($\\ell=1$) at the points {pts[0]}, {pts[1]}, {pts[2]} the Gram matrix has off-diagonal entries "
+                    f"$e^{{-1/2}}\\approx{fmt(np.exp(-1 / 2), 3)}$ and $e^{{-{(pts[2] - pts[0]) ** 2 // 2}}}\\approx{fmt(np.exp(-2), 3)}$")
+    point = 0.5
+    assert has(qid, f"a $1\\times1$ Gram matrix $\\tanh({point * point - 1:g})\\approx{fmt(np.tanh(point * point - 1), 3)}$")
+    D = np.subtract.outer([0, 1], [0, 1]) ** 2
+    mat = "\\\\".join("&".join(str(int(v)) for v in row) for row in D)
+    assert has(qid, f"at the points 0 and 1 gives $\\begin{{pmatrix}}{mat}\\end{{pmatrix}}$ with eigenvalue ${fmt(np.linalg.eigvalsh(D).min(), 0)}$")
+    p = np.array([0.0, 0.6, 1.2])
+    box = (np.abs(np.subtract.outer(p, p)) < 1).astype(int)
+    rows = ", ".join("$(" + ",".join(map(str, r)) + ")$" for r in box)
+    lo = np.linalg.eigvalsh(box).min()
+    assert np.isclose(lo, 1 - np.sqrt(2))
+    assert has(qid, f"rows {rows}, whose smallest eigenvalue is $1-\\sqrt2\\approx{fmt(lo, 3)}$")
+
+
+def test_rkhs_pieces():
+    qid = "rkhs-representer-theorem"
+    a = np.array([2.0, 1.0])
+    f0 = a[0] + a[1] * np.exp(-0.5)
+    f_half = a.sum() * np.exp(-0.25 / 2)
+    assert has(qid, f"$f={a[0]:g}k(0,\\cdot)+k(1,\\cdot)$")
+    assert has(qid, f"$f(0)={a[0]:g}+e^{{-1/2}}\\approx{fmt(f0, 3)}$ and $f(0.5)={a.sum():g}e^{{-1/8}}\\approx{fmt(f_half, 3)}$")
+    norm2 = a[0] ** 2 + a[1] ** 2 + 2 * a[0] * a[1] * np.exp(-0.5)
+    assert has(qid, f"$\\alpha^\\top K\\alpha={a[0] ** 2:g}+{a[1] ** 2:g}+{2 * a[0] * a[1]:g}e^{{-1/2}}\\approx{fmt(norm2, 3)}$")
+    assert has(qid, f"$|f(x)|\\le{fmt(np.sqrt(norm2), 3)}$ because $k(x,x)=1$")
+    assert has(qid, "orthogonal to both $k(0,\\cdot)$ and $k(1,\\cdot)$ leaves $f(0)$ and $f(1)$ unchanged")
+
+
+def test_kernel_ridge_pieces():
+    qid = "kernel-ridge-dual"
+    x, y, lam = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 2.0]), 0.1
+    slope = x @ y / (x @ x + lam)
+    assert has(qid, f"={x @ y:g}/{x @ x + lam:g}\\approx{fmt(slope, 3)}$")
+    K = rbf(x, x)
+    alpha = np.linalg.solve(K + lam * np.eye(3), y)
+    tup = lambda v: "(" + ",".join(fmt(t, 3) for t in v) + ")"
+    ints = lambda v: "(" + ",".join(f"{t:g}" for t in v) + ")"
+    assert has(qid, f"Now use the Gaussian kernel with $\\ell=1$ on the same data. Solving $(K+{lam:g}I)\\alpha=y$ gives "
+                    f"$\\alpha\\approx{tup(alpha)}$, fitted values ${tup(K @ alpha)}$, shrunk towards 0 from ${ints(y)}$")
+    assert has(qid, f"data $x={ints(x)}$, $y={ints(y)}$")
+
+
+def test_svm_pieces():
+    qid = "svm-dual-support-vectors"
+    from fractions import Fraction as F
+    X = [(0, 0), (1, 0), (2, 2), (3, 1)]
+    y = [-1, -1, 1, 1]
+    w = (F(2, 3), F(2, 3))
+    b = y[1] - (w[0] * X[1][0] + w[1] * X[1][1])
+    margins = [yi * (w[0] * xi[0] + w[1] * xi[1] + b) for xi, yi in zip(X, y)]
+    assert margins[1:] == [1, 1, 1]
+    assert has(qid, f"$b={b}$ from the support vector $(1,0)$")
+    assert has(qid, f"The margins $y_if(x_i)$ are ${margins[0]}$ for $(0,0)$ and 1 for the other three, the three support vectors.")
+    assert has(qid, "Moving $(0,0)$ further away changes nothing.")
+    assert has(qid, "Hard margin ($C=\\infty$)")
+
+
+def test_random_features_pieces():
+    qid = "random-features-nystrom"
+    D = 100
+    assert has(qid, f"Each cosine has mean 0 and variance $1/2$, so with $D={D}$ features")
+    assert has(qid, f"standard deviation $\\sqrt{{1/(2D)}}\\approx{fmt(np.sqrt(1 / (2 * D)), 4)}$, and halving it needs $D={4 * D}$")
+    assert has(qid, "At $x=z$ the Gaussian kernel is 1, and the random-feature estimate is $1+\\frac1D\\sum_j\\cos(2w_j^\\top x+2b_j)$")
+
+
+def test_gp_pieces():
+    qid = "gp-regression-posterior"
+    assert has(qid, "Gaussian kernel with $\\ell=1$, signal variance 1, noise variance")
+    assert has(qid, "At $x_*=1.5$, between two points, the posterior mean is")
+    assert has(qid, "At $x_*=5$, three length-scales beyond the last point")
+    assert has(qid, "back near the prior mean of 0, and the variance is") and has(qid, "back near the prior variance of 1.")
+    qid = "gp-marginal-likelihood"
+    for ell in (0.3, 1.0, 3.0):
+        fit, cplx, total = log_evidence_terms(ell)
+        sign = "+" if cplx > 0 else "-"
+        assert has(qid, f"At $\\ell={ell:g}$"), ell
+        assert has(qid, f"{sign}{fmt(abs(cplx), 3)}"), ell
+    assert has(qid, "(including $-\\tfrac32\\log2\\pi$)")
+
+
+def test_kernel_assumption_pieces():
+    qid = "what-a-kernel-assumes"
+    assert has(qid, "With a Gaussian kernel and $\\ell=1$, the correlation between")
+    assert has(qid, f"the correlation at $r=1$ is $e^{{-1}}\\approx{fmt(np.exp(-1), 3)}$")
+    assert has(qid, "beyond about three length-scales the data say nothing")
+
+
+def test_em_pieces():
+    qid = "em-gaussian-mixture"
+    assert has(qid, "The figure runs the same algorithm on 400 points") and figure_module("em_mixture").N == 400
+
+
+def test_kmeans_pieces():
+    qid = "kmeans-limit-of-em"
+    x, c = 2.0, np.array([1.0, 4.0])
+    d2 = (x - c) ** 2
+    assert has(qid, f"Centres at {c[0]:g} and {c[1]:g}, and a point at $x={x:g}$, at squared distances {d2[0]:g} and {d2[1]:g}.")
+    r = 1 / (1 + np.exp(-(d2[1] - d2[0]) / 2))
+    assert has(qid, f"At $\\sigma=1$ the point still pulls the far centre with weight {fmt(1 - r, 3)}")
+
+
+def test_hmm_pieces():
+    qid = "hmm-forward-backward"
+    p0, A, B, obs = hmm()
+    alphas = [p0 * B[:, obs[0]]]
+    for o in obs[1:]:
+        alphas.append((alphas[-1] @ A) * B[:, o])
+    pr = lambda v, d: "(" + ",".join(f"{round(t, d):g}" for t in v) + ")"
+    assert has(qid, f"Forward: $\\alpha_1={pr(alphas[0], 3)}$, $\\alpha_2={pr(alphas[1], 3)}$, $\\alpha_3={pr(alphas[2], 5)}$, so $p(o)={round(alphas[2].sum(), 4):g}$.")
+    b2 = A @ B[:, obs[2]]
+    b1 = A @ (B[:, obs[1]] * b2)
+    assert has(qid, f"Backward: $\\beta_2={pr(b2, 3)}$ and $\\beta_1={pr(b1, 3)}$.")
+    assert has(qid, "The smoothed probability of state 1 at $t=1$ is") and has(qid, "using only $o_1$ is")
+    assert has(qid, "the two later observations of symbol 1 point to state 2")
+    assert has(qid, f"Enumerating all eight paths") and 2 ** len(obs) == 8
+
+
+def test_mh_pieces():
+    qid = "metropolis-hastings"
+    a = np.exp(-0.5)
+    assert has(qid, f"From $x=0$ a proposal $x'=1$ is accepted with probability $\\pi(1)/\\pi(0)=e^{{-1/2}}\\approx{fmt(a, 3)}$")
+    assert has(qid, f"$\\pi(0)\\times{fmt(a, 3)}={fmt(stats.norm.pdf(0), 3)}\\times{fmt(a, 3)}\\approx{fmt(stats.norm.pdf(1), 3)}$")
+    assert has(qid, "Target $\\mathcal{N}(0,1)$, symmetric random-walk proposal.")
+    rates = [(s, 2 / np.pi * np.arctan(2 / s)) for s in (0.1, 2.4, 20.0)]
+    assert has(qid, f"{fmt(rates[0][1], 3)} for $s={rates[0][0]:g}$, {fmt(rates[1][1], 3)} for $s={rates[1][0]:g}$ and {fmt(rates[2][1], 3)} for $s={rates[2][0]:g}$")
+
+
+def test_gibbs_pieces():
+    qid = "gibbs-sampling"
+    rho = 0.99
+    assert has(qid, f"$\\rho^2={rho ** 2:g}$, and the efficiency is $(1-\\rho^2)/(1+\\rho^2)\\approx{fmt((1 - rho ** 2) / (1 + rho ** 2), 5)}$")
+    assert has(qid, "At $\\rho=0$ the same chain gives independent samples every sweep.")
+
+
+def test_hmc_pieces():
+    qid = "hamiltonian-monte-carlo"
+    assert has(qid, "Take $U(q)=q^2/2$ (a standard normal), $M=1$, start at")
+    assert has(qid, "the proposal is accepted with probability 1.")
+    assert has(qid, "leapfrog is stable only for $\\varepsilon<2$ (the trace of its one-step matrix is $2-\\varepsilon^2$)")
+
+
+def test_mean_field_pieces():
+    qid = "mean-field-vi"
+    rho = 0.9
+    assert has(qid, f"$\\Lambda_{{11}}=1/(1-\\rho^2)\\approx{fmt(1 / (1 - rho ** 2), 3)}$")
+    assert has(qid, f"the right mean 0 but variance $1-\\rho^2={1 - rho ** 2:.2f}$, a standard deviation of {fmt(np.sqrt(1 - rho ** 2), 3)} instead of 1.")
+    assert has(qid, "match the marginals and give variance 1")
+
+
+def test_vae_pieces():
+    qid = "vae-amortised-inference"
+    assert has(qid, "Take $p(z)=\\mathcal{N}(0,1)$ and $p(x\\mid z)=\\mathcal{N}(z,1)$, so the evidence is $x\\sim\\mathcal{N}(0,2)$ and the posterior is $\\mathcal{N}(x/2,1/2)$.")
+    x = 2
+    assert has(qid, f"At $x={x}$, $\\log p(x)=-\\tfrac12\\log({2 * x}\\pi)-{x ** 2 // 4}\\approx{fmt(stats.norm(0, np.sqrt(2)).logpdf(x), 3)}$")
+
+
+def test_flow_pieces():
+    qid = "normalising-flows"
+    a, b, x = 2.0, 1.0, 3.0
+    z = (x - b) / a
+    assert has(qid, f"$x={a:g}z+{b:g}$. At $x={x:g}$, $z={z:g}$, so $p_X({x:g})=\\varphi({z:g})/{a:g}\\approx{fmt(stats.norm.pdf(z) / a, 3)}$ and $\\log p_X({x:g})\\approx")
+
+
+def test_score_pieces():
+    qid = "score-matching-diffusion"
+    m, s2, xt = 2, 1, 4
+    assert has(qid, f"the noised score is $-({xt}-{m})/{1 + s2}=-1$")
+    assert has(qid, f"with prior variance 1 and noise variance {s2} is the average $({m}+{xt})/2={(m + xt) // 2}$")
+    data = np.array([0.0, 1.0, 2.0, 5.0])
+    assert has(qid, f"minimised at $\\mu={data.mean():g}$ and $v={data.var():g}$")
+
+
+def test_ebm_pieces():
+    qid = "energy-based-models-partition"
+    assert has(qid, "A model on $x\\in\\{0,1,2\\}$ with $E_\\theta(x)=\\theta x$, so $Z=1+e^{-\\theta}+e^{-2\\theta}$")
+    # E_theta[x] = xbar with u = e^-theta: u + 2u^2 = xbar (1 + u + u^2), i.e. (2 - xbar) u^2 + (1 - xbar) u - xbar = 0
+    xbar = 0.5
+    coeffs = np.array([2 - xbar, 1 - xbar, -xbar]) / xbar
+    assert np.allclose(coeffs, [3, 1, -1]) and has(qid, "gives $3u^2+u-1=0$, so $u=(\\sqrt{13}-1)/6\\approx")
+    assert has(qid, "At $\\theta=0$ the model is uniform with mean 1, so the gradient is")
+
+
+def test_mmd_pieces():
+    qid = "mmd-kernel-two-sample"
+    assert has(qid, "Since $X-X'\\sim\\mathcal{N}(0,2)$ and $X-Y\\sim\\mathcal{N}(-\\delta,2)$")
+    assert has(qid, "\\mathrm{MMD}^2=2\\sqrt{\\tfrac{\\ell^2}{\\ell^2+2}}\\Big(1-e^{-\\delta^2/2(\\ell^2+2)}\\Big)")
+    for delta in (1.0, 0.5, 2.0):
+        assert np.isclose(2 * np.sqrt(1 / 3) * (1 - np.exp(-delta**2 / (2 * 3))), mmd2_closed(delta), atol=1e-8)
+
+
+def test_diagnostics_pieces():
+    qid = "mcmc-diagnostics"
+    n, tau = 10000, 19
+    assert has(qid, f"$1/\\sqrt{{{round(n / tau)}}}\\approx{fmt(1 / np.sqrt(n / tau), 4)}$, not ${fmt(1 / np.sqrt(n), 2)}$")
+    assert has(qid, "each with within-chain variance 1, stuck at means $-1$ and $+1$")
+    m_len, within, means = 1000, 1.0, np.array([-1.0, 1.0])
+    V = (m_len - 1) / m_len * within + means.var(ddof=1)
+    assert has(qid, f"$\\hat R=\\sqrt{{{fmt(V, 3)}}}\\approx{fmt(np.sqrt(V / within), 3)}$")
