@@ -10,7 +10,7 @@ import pytest
 import yaml
 from scipy import linalg, optimize, stats
 
-from bank import CONTENT, QUESTIONS, caption_states, field, figure_constant, figure_module, fmt, states
+from bank import CONTENT, QUESTIONS, caption_states, field, figure_constant, figure_module, figure_source, fmt, states
 
 CHAPTER = CONTENT / "09-probabilistic-models.yaml"
 QIDS = [
@@ -325,6 +325,10 @@ def test_gp_posterior_figure():
     assert caption_states(name, fmt(mod.NOISE_SD, 1), near="noise standard deviation")
     assert caption_states(name, fmt(mod.LENGTH, 0), near="ell=")
     assert np.allclose(mod.Y_TRAIN, np.sin(mod.X_TRAIN))
+    cap = figure_constant(name, "CAPTION")
+    assert cap.count("$\\pm2$ standard-deviation band") == 2 and "mean - 2 * sd" in figure_source(name)
+    assert "$\\ell=1$, signal variance 1)" in cap and mod.LENGTH == 1.0 and np.allclose(np.diag(mod.kernel(mod.GRID, mod.GRID)), 1)
+    assert "three prior samples" in cap and "samples(np.zeros_like(GRID), prior_cov, 3, 0)" in figure_source(name)
     mean, cov = mod.posterior()
     sd = np.sqrt(np.clip(np.diag(cov), 0, None))
     # the band is back to the prior width two length-scales past the last point
@@ -749,6 +753,7 @@ def test_flow_examples():
     assert has(qid, f"log-determinant $s(1)={s}$. Then $\\log p_X(x)=\\log\\mathcal{{N}}(z;0,I)-{s}=-\\log(2\\pi)-1-{s}\\approx")
     x = np.array([z[0], z[1] * np.exp(s) + t])
     assert states(qid, fmt(x[1], 3), near="maps to")
+    assert has(qid, f"+1)\\approx({x[0]:g},{fmt(x[1], 3)})$")
     J = np.array([[1, 0], [0.5 * z[1] * np.exp(s) + 1, np.exp(s)]])  # d x / d z
     assert np.isclose(np.log(abs(np.linalg.det(J))), s)
     assert states(qid, fmt(s, 1), near="log-determinant")
@@ -937,6 +942,10 @@ def test_mercer_pieces():
     lo = np.linalg.eigvalsh(box).min()
     assert np.isclose(lo, 1 - np.sqrt(2))
     assert has(qid, f"rows {rows}, whose smallest eigenvalue is $1-\\sqrt2\\approx{fmt(lo, 3)}$")
+    shift, width = -1, 1
+    assert np.isclose(point * point + shift, -0.75)
+    assert has(qid, f"The sigmoid ``kernel'' $\\tanh(xz{shift})$ gives") and has(qid, f"$\\tanh(xz{shift})$ fails", "short_answer")
+    assert has(qid, f"box similarity $\\mathbb{{1}}\\{{|x-z|<{width}\\}}$ at 0,")
 
 
 def test_rkhs_pieces():
@@ -987,6 +996,9 @@ def test_random_features_pieces():
     assert has(qid, f"Each cosine has mean 0 and variance $1/2$, so with $D={D}$ features")
     assert has(qid, f"standard deviation $\\sqrt{{1/(2D)}}\\approx{fmt(np.sqrt(1 / (2 * D)), 4)}$, and halving it needs $D={4 * D}$")
     assert has(qid, "At $x=z$ the Gaussian kernel is 1, and the random-feature estimate is $1+\\frac1D\\sum_j\\cos(2w_j^\\top x+2b_j)$")
+    assert has(qid, "the gap shrinks roughly as $D^{-1/2}$")
+    mod = figure_module("krr_random_features")
+    assert has(qid, f"to {mod.N} noisy points with exact and approximate kernels: with {mod.SIZES[0]} features the fit misses the shape, with {mod.SIZES[-1]} it nearly")
 
 
 def test_gp_pieces():
@@ -1009,10 +1021,17 @@ def test_kernel_assumption_pieces():
     assert has(qid, "With a Gaussian kernel and $\\ell=1$, the correlation between")
     assert has(qid, f"the correlation at $r=1$ is $e^{{-1}}\\approx{fmt(np.exp(-1), 3)}$")
     assert has(qid, "beyond about three length-scales the data say nothing")
+    for r in (1, 2, 3):
+        assert has(qid, f"{fmt(np.exp(-r**2 / 2), 3)} at $r={r}$")
+    assert has(qid, "between $f(0)$ and $f(r)$ is") and has(qid, "With Matérn-1/2 and the same $\\ell$")
+    assert has(qid, "On an interval of length 10, samples with $\\ell=0.5$ cross zero about $10/(0.5\\pi)\\approx")
 
 
 def test_em_pieces():
     qid = "em-gaussian-mixture"
+    x = np.array([-2.0, -1.0, 0.0, 2.0, 3.0])
+    r, *_ = gmm_step(x, np.array([0.5, 0.5]), np.array([-1.0, 1.0]), np.array([1.0, 1.0]))
+    assert np.isclose(r[2, 0], 0.5) and has(qid, f"the point {x[2]:g} is split evenly by symmetry")
     assert has(qid, "The figure runs the same algorithm on 400 points") and figure_module("em_mixture").N == 400
 
 
@@ -1048,6 +1067,7 @@ def test_mh_pieces():
     assert has(qid, f"$\\pi(0)\\times{fmt(a, 3)}={fmt(stats.norm.pdf(0), 3)}\\times{fmt(a, 3)}\\approx{fmt(stats.norm.pdf(1), 3)}$")
     assert has(qid, "Target $\\mathcal{N}(0,1)$, symmetric random-walk proposal.")
     rates = [(s, 2 / np.pi * np.arctan(2 / s)) for s in (0.1, 2.4, 20.0)]
+    assert has(qid, "the stationary acceptance rate is $(2/\\pi)\\operatorname{arctan}(2/s)$:")
     assert has(qid, f"{fmt(rates[0][1], 3)} for $s={rates[0][0]:g}$, {fmt(rates[1][1], 3)} for $s={rates[1][0]:g}$ and {fmt(rates[2][1], 3)} for $s={rates[2][0]:g}$")
 
 
@@ -1056,6 +1076,8 @@ def test_gibbs_pieces():
     rho = 0.99
     assert has(qid, f"$\\rho^2={rho ** 2:g}$, and the efficiency is $(1-\\rho^2)/(1+\\rho^2)\\approx{fmt((1 - rho ** 2) / (1 + rho ** 2), 5)}$")
     assert has(qid, "At $\\rho=0$ the same chain gives independent samples every sweep.")
+    assert has(qid, f"{10000} sweeps are worth about {fmt(10000 * (1 - rho**2) / (1 + rho**2), 0)} independent draws")
+    assert has(qid, "The lag-1 autocorrelation of $x$ is")
 
 
 def test_hmc_pieces():
@@ -1071,6 +1093,11 @@ def test_mean_field_pieces():
     assert has(qid, f"$\\Lambda_{{11}}=1/(1-\\rho^2)\\approx{fmt(1 / (1 - rho ** 2), 3)}$")
     assert has(qid, f"the right mean 0 but variance $1-\\rho^2={1 - rho ** 2:.2f}$, a standard deviation of {fmt(np.sqrt(1 - rho ** 2), 3)} instead of 1.")
     assert has(qid, "match the marginals and give variance 1")
+    Sigma = np.array([[1, rho], [rho, 1]])
+    S = np.diag(1 - rho**2 * np.ones(2))
+    kl = 0.5 * (np.trace(np.linalg.inv(Sigma) @ S) - 2 + np.log(np.linalg.det(Sigma) / np.linalg.det(S)))
+    assert has(qid, f"A posterior $\\mathcal{{N}}(0,\\Sigma)$ with unit variances and correlation")
+    assert has(qid, f"The remaining KL is $-\\tfrac12\\log(1-\\rho^2)\\approx{fmt(kl, 3)}$ nats")
 
 
 def test_vae_pieces():
@@ -1119,6 +1146,8 @@ def test_diagnostics_pieces():
     n, tau = 10000, 19
     assert has(qid, f"$1/\\sqrt{{{round(n / tau)}}}\\approx{fmt(1 / np.sqrt(n / tau), 4)}$, not ${fmt(1 / np.sqrt(n), 2)}$")
     assert has(qid, "each with within-chain variance 1, stuck at means $-1$ and $+1$")
+    assert has(qid, f"an effective sample size of about {round(n / tau)}, and")
+    assert has(qid, f"The variance of the two chain means is {fmt(np.var([-1.0, 1.0], ddof=1), 0)}, so")
     m_len, within, means = 1000, 1.0, np.array([-1.0, 1.0])
     V = (m_len - 1) / m_len * within + means.var(ddof=1)
     assert has(qid, f"$\\hat R=\\sqrt{{{fmt(V, 3)}}}\\approx{fmt(np.sqrt(V / within), 3)}$")
