@@ -1024,6 +1024,10 @@ def test_kernel_assumption_pieces():
     for r in (1, 2, 3):
         assert has(qid, f"{fmt(np.exp(-r**2 / 2), 3)} at $r={r}$")
     assert has(qid, "between $f(0)$ and $f(r)$ is") and has(qid, "With Matérn-1/2 and the same $\\ell$")
+    # exp(-|r|) has slope -1 at 0+, while exp(-r^2/2) has slope 0: linear against quadratic decay near r = 0
+    h = 1e-6
+    assert np.isclose((np.exp(-h) - 1) / h, -1, atol=1e-5) and abs((np.exp(-h**2 / 2) - 1) / h) < 1e-5
+    assert has(qid, "it drops linearly, not quadratically, near 0,")
     assert has(qid, "On an interval of length 10, samples with $\\ell=0.5$ cross zero about $10/(0.5\\pi)\\approx")
 
 
