@@ -45,7 +45,7 @@ def pick(path: Path) -> tuple[str, str, int]:
     return candidates[digest % len(candidates)]
 
 
-def tests_for(path: Path) -> list[str]:
+def chapter_tests(path: Path) -> list[str]:
     ids = [q["id"] for q in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]
     return sorted(str(t) for t in TESTS.glob("test_*.py") if any(f'"{qid}"' in t.read_text(encoding="utf-8") for qid in ids))
 
@@ -59,6 +59,6 @@ def test_one_changed_digit_fails_a_content_test(chapter, tmp_path):
     text = chapter.read_text(encoding="utf-8")
     (copy / chapter.name).write_text(text[:offset] + changed + text[offset + len(number):], encoding="utf-8")
     env = {**os.environ, "HANDBOOK_CONTENT": str(copy)}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests_for(chapter)],
+    done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *chapter_tests(chapter)],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 1, f"{chapter.name}: {qid} stating {changed} instead of {number} went unnoticed"
