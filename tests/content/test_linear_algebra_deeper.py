@@ -116,6 +116,7 @@ def test_woodbury_identity_and_example():
     assert states(qid, "-" + fmt(-inv[0, 1], 2), near="off-diagonal")
     d, k = 10**4, 10
     assert states(qid, f"10^{{{round(math.log10(d ** 3))}}}", near="invert directly")
+    assert states(qid, "d^2k", near="full $d\\times d$ inverse") and d**2 * k > d * k**2
     assert states(qid, f"10^{{{round(math.log10(d * k ** 2))}}}", near="through Woodbury")
     assert states(qid, "six orders", near="saving") and round(math.log10(d**3 / (d * k**2))) == 6
 

@@ -117,6 +117,14 @@ def test_jensen_gap():
     assert states(qid, fmt(log_mean, 3), near=r"\log\mathbb{E}X = \ln")
     assert states(qid, fmt(mean_log, 3), near=r"\mathbb{E}\log X")
     assert states(qid, fmt(log_mean - mean_log, 3), near="Jensen gap")
+    # two-sample importance-weighted bound: average two independent draws inside the log
+    iw2 = np.mean([math.log((a + b) / 2) for a in x for b in x])
+    assert states(qid, fmt(iw2, 3), near="two-sample importance-weighted bound")
+    assert math.isclose(log_mean - iw2, (log_mean - mean_log) / 2)
+    assert states(qid, "half", near="two-sample importance-weighted bound")
+    rng = np.random.default_rng(12)
+    w = rng.choice(x, size=(2, 400_000))
+    assert abs(np.log(w.mean(0)).mean() - iw2) < 0.005
 
 
 # --------------------------------------------------------------------------- simpson
@@ -182,6 +190,29 @@ def test_two_state_chain():
         s = 0 if u < P[s, 0] else 1
         visits[s] += 1
     assert abs(visits[0] / visits.sum() - pi[0]) < 0.01
+
+
+def test_markov_existence_and_reducible_chains():
+    qid = "markov-chain-stationary"
+    # a reducible chain with one closed class still converges from every start
+    P = np.array([[1.0, 0.0], [0.5, 0.5]])
+    for p0 in (np.array([1.0, 0.0]), np.array([0.0, 1.0])):
+        assert np.allclose(p0 @ np.linalg.matrix_power(P, 60), [1.0, 0.0])
+    assert _says(qid, "reducible chains with two or more closed classes, have no single limit")
+    # two closed classes: the limit depends on the start
+    P2 = np.eye(2)
+    assert not np.allclose(np.array([1.0, 0.0]) @ P2, np.array([0.0, 1.0]) @ P2)
+    # time averages of any finite chain are (asymptotically) fixed by P
+    rng = np.random.default_rng(13)
+    P3 = rng.dirichlet(np.ones(4), size=4)
+    P3[0] = [1, 0, 0, 0]
+    p, avg = np.array([0.0, 0.0, 0.0, 1.0]), np.zeros(4)
+    for _ in range(5000):
+        avg += p / 5000
+        p = p @ P3
+    assert np.abs(avg @ P3 - avg).max() < 1e-3
+    assert _says(qid, "every finite chain has at least one stationary distribution")
+    assert _says(qid, "if and only if it is positive recurrent")
 
 
 # --------------------------------------------------------------------------- mixtures
