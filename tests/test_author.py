@@ -251,3 +251,51 @@ def test_figure_drawing_shows_progress(mini, caplog):
     build(mini, mini / "dist", Options(outputs=("handbook", "ereader")))
     lines = [r.getMessage() for r in caplog.records if "figure " in r.getMessage() and " of " in r.getMessage()]
     assert [line.split(":")[0].strip() for line in lines] == ["figure 1 of 2", "figure 2 of 2"]
+
+
+LONG_URL = "https://example.org/research/2024/a-rather-long-path/to_a-page?with=query&and=more#section-2"
+
+
+def test_links_are_clickable_and_break_on_a_small_page(mini):
+    put_in_answer(mini, rf"Read \url{{{LONG_URL}}} and \href{{https://arxiv.org/abs/1706.03762}}{{the paper}}.")
+    assert run("build", "--project", str(mini), "--quiet", "--only", "handbook", "--only", "ereader") == 0
+    for name in ("handbook.pdf", "handbook-ereader.pdf"):
+        pdf = mini / "dist" / name
+        uris = {a.get_object()["/A"].get("/URI") for page in PdfReader(pdf).pages
+                for a in page.get("/Annots", []) or [] if "/A" in a.get_object()}
+        assert {LONG_URL, "https://arxiv.org/abs/1706.03762"} <= uris, (name, uris)
+        assert "the paper" in pdftext(pdf)
+    log = (mini / "build/ereader/main.log").read_text(errors="replace")
+    assert "Overfull \\hbox" not in log  # the long address broke to fit 83 mm
+
+
+def test_links_reach_the_anki_deck(mini):
+    from handbook.anki import export
+
+    put_in_answer(mini, r"Read \href{https://arxiv.org/abs/1706.03762}{the paper}.")
+    out = mini / "dist/handbook.apkg"
+    export(mini, out, __import__("handbook.options", fromlist=["Selection"]).Selection())
+    import sqlite3, tempfile, zipfile
+
+    with zipfile.ZipFile(out) as archive, tempfile.NamedTemporaryFile(suffix=".anki2") as db:
+        db.write(archive.read("collection.anki2"))
+        db.flush()
+        fields = " ".join(row[0] for row in sqlite3.connect(db.name).execute("SELECT flds FROM notes"))
+    assert '<a href="https://arxiv.org/abs/1706.03762">the paper</a>' in fields
+
+
+@pytest.mark.parametrize("text,says", [
+    (r"\url{javascript:alert(1)}", "starts with https://, http:// or mailto:"),
+    (r"\url{https://a b.org}", "' ' cannot appear in a link address"),
+    (r"\url{https://a.org/{x}}", "cannot appear in a link address"),
+])
+def test_unsafe_or_broken_addresses_are_refused(mini, text, says):
+    put_in_answer(mini, text)
+    (problem,) = problems_of(mini)
+    assert says in problem.message
+
+
+def test_a_long_bare_address_is_a_warning_with_its_line(mini, caplog):
+    _, line, col = put_in_answer(mini, f"See {LONG_URL} for more.")
+    (warning,) = warnings_of(mini, caplog)
+    assert warning.startswith(f"content/more.yaml:{line}:{col + 4}:") and "write \\url{" in warning

@@ -250,15 +250,7 @@ def check_mathjax(fields: list[Prose]) -> None:
 
 def _maths(pieces: list[prose_mod.Piece]) -> list[str]:
     """The source of every formula in `pieces`, nested ones included."""
-    out = []
-    for piece in pieces:
-        if piece[0] == "m":
-            out.append(piece[1])
-        elif piece[0] in ("emph", "textbf", "texttt"):
-            out += _maths(piece[1])
-        elif piece[0] in ("itemize", "enumerate"):
-            out += [m for item in piece[1] for m in _maths(item)]
-    return out
+    return [piece[1] for piece in prose_mod.walk(pieces) if piece[0] == "m"]
 
 
 def _mathjax_problems(prose: Prose, source: str) -> list[Problem]:

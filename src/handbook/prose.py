@@ -27,7 +27,7 @@ from pylatexenc.macrospec import MacroSpec
 
 from . import whitelist as wl
 
-VERSION = "prose-3"  # bump when the parse or its output changes
+VERSION = "prose-4"  # bump when the parse or its output changes
 
 # `%` starts a comment for pylatexenc; content means a percent sign, so it is
 # swapped for a private-use character of the same length before parsing.
@@ -53,18 +53,21 @@ class Parsed:
 
     def refs(self) -> list[tuple[str, str, int]]:
         """Every qref and cited key in the field: (kind, target, offset)."""
-        return [(p[0], target, p[2]) for p in _walk(self.pieces) if p[0] in ("qref", "cite")
+        return [(p[0], target, p[2]) for p in walk(self.pieces) if p[0] in ("qref", "cite")
                 for target in p[1].split(",")]
 
 
-def _walk(pieces: list[Piece]):
+def walk(pieces: list[Piece]):
+    """Every piece, and every piece nested inside one."""
     for piece in pieces:
         yield piece
         if piece[0] in ("emph", "textbf", "texttt"):
-            yield from _walk(piece[1])
+            yield from walk(piece[1])
         elif piece[0] in ("itemize", "enumerate"):
             for item in piece[1]:
-                yield from _walk(item)
+                yield from walk(item)
+        elif piece[0] == "href":
+            yield from walk(piece[2])
 
 
 def cache_key(text: str) -> str:
@@ -77,7 +80,8 @@ def _context() -> lw.LatexContextDb:
     db.add_context_category(
         "handbook",
         prepend=True,
-        macros=[MacroSpec(name, "{") for name in ("qref", "cite", "emph", "textbf", "texttt")],
+        macros=[*(MacroSpec(name, "{") for name in ("qref", "cite", "emph", "textbf", "texttt", "url")),
+                MacroSpec("href", "{{")],
     )
     return db
 
@@ -220,6 +224,8 @@ class _Reader:
         arg = _first_arg(node)
         if not isinstance(arg, lw.LatexGroupNode):
             return self.fail(node.pos, f"\\{name} needs an argument in braces")
+        if name in ("url", "href"):
+            return self.link(node, arg)
         if name in ("qref", "cite"):
             target = re.sub(r"\s*,\s*", ",", self.source[arg.pos + 1 : arg.pos + arg.len - 1].strip())
             allowed = _KEYS if name == "cite" else _ID
@@ -227,6 +233,22 @@ class _Reader:
                 return self.fail(arg.pos, f"\\{name}{{{target}}}: expected {_TARGET_HELP[name]}")
             return [[name, target, arg.pos + 1]]
         return [[name, self.text_nodes(arg.nodelist)]]
+
+    def link(self, node: lw.LatexMacroNode, arg: lw.LatexGroupNode) -> list[Piece]:
+        """\\url{address} or \\href{address}{text}: a web or mail address, checked character by character."""
+        url = self.source[arg.pos + 1 : arg.pos + arg.len - 1].replace(_PERCENT, "%").strip()
+        bad = next((i for i, ch in enumerate(url) if not _URL_CHAR.fullmatch(ch)), None)
+        if bad is not None:
+            return self.fail(arg.pos + 1 + bad, f"{url[bad]!r} cannot appear in a link address; "
+                                                "percent-encode it (a space is %20)")
+        if not _URL_SCHEME.match(url):
+            return self.fail(arg.pos + 1, "a link address starts with https://, http:// or mailto:")
+        if node.macroname == "url":
+            return [["url", url]]
+        text = node.nodeargd.argnlist[1] if len(node.nodeargd.argnlist or []) > 1 else None
+        if not isinstance(text, lw.LatexGroupNode):
+            return self.fail(node.pos, "\\href needs the address and then the text in braces: \\href{https://...}{text}")
+        return [["href", url, self.text_nodes(text.nodelist)]]
 
     def environment(self, node: lw.LatexEnvironmentNode) -> list[Piece]:
         name = node.environmentname
@@ -379,6 +401,9 @@ def _first_arg(node: lw.LatexMacroNode) -> lw.LatexNode | None:
     return next((a for a in args if a is not None), None)
 
 
+_URL_CHAR = re.compile(r"[A-Za-z0-9\-._~:/?#@!&'()*+,;=%]")
+_URL_SCHEME = re.compile(r"(https?://|mailto:)[^\s]")
+
 # What authors reach for, and the allowed command that means the same.
 _MEANING = {
     "mathscr": "mathcal", "mathbbm": "mathbb", "bm": "boldsymbol", "mathbold": "mathbf", "intercal": "top",
@@ -450,9 +475,14 @@ def _math_source(body: str) -> str:
 _MONEY = re.compile(r"(?<!\\)\$(\d[^$]*?[A-Za-z]{2,}\s+[A-Za-z]{2,}[^$]*)(?<!\\)\$")
 
 
+# A web address typed as plain text: TeX cannot break it, so it runs into the margin.
+_BARE_URL = re.compile(r"(?<![{\w])https?://[^\s}]{30,}")
+
+
 def doubtful(source: str) -> list[tuple[int, str]]:
     """(offset, message) for valid text that probably does not mean what it says."""
-    found = []
+    found = [(m.start(), "an address this long cannot break at the margin of a small page; "
+                         f"write \\url{{{m.group()}}}") for m in _BARE_URL.finditer(source)]
     for match in _MONEY.finditer(source):
         if not re.search(r"\\[A-Za-z]+\s*$", source[: match.start(1)]):
             found.append((match.start(), f"'${match.group(1)}$' is set as one formula, words run together; "
@@ -487,7 +517,7 @@ def math_hint(ch: str) -> str:
 def unprintable(pieces: list[Piece]) -> list[str]:
     """Characters of running text that TeX could not print."""
     bad = []
-    for piece in _walk(pieces):
+    for piece in walk(pieces):
         if piece[0] == "t":
             bad.extend(ch for ch in piece[1] if ord(ch) > 127 and latex_char(ch) is None)
     return bad
@@ -549,7 +579,21 @@ def _latex_piece(piece: Piece, resolve: Resolver) -> str:
     if kind in ("itemize", "enumerate"):
         items = "".join(f"\\item {to_latex(item, resolve).strip()}\n" for item in piece[1])
         return f"\n\\begin{{{kind}}}\n{items}\\end{{{kind}}}\n"
+    if kind == "url":
+        return f"\\href{{{_href_target(piece[1])}}}{{\\texttt{{{_breakable(piece[1])}}}}}"
+    if kind == "href":
+        return f"\\href{{{_href_target(piece[1])}}}{{{to_latex(piece[2], resolve)}}}"
     return resolve(kind, piece[1])
+
+
+def _href_target(url: str) -> str:
+    """A link address as hyperref reads it even inside another command's argument."""
+    return re.sub(r"([#%&])", r"\\\1", url)
+
+
+def _breakable(url: str) -> str:
+    """The address as printed, allowed to break after / . - ? & = _ so it fits a narrow page."""
+    return "".join(escape_text(ch) + ("\\allowbreak{}" if ch in "/.-?&=_" else "") for ch in url)
 
 
 def to_html(pieces: list[Piece], resolve: Resolver) -> str:
@@ -573,6 +617,10 @@ def _html_piece(piece: Piece, resolve: Resolver) -> str:
     if kind in ("itemize", "enumerate"):
         items = "".join(f"<li>{to_html(item, resolve).strip()}</li>" for item in piece[1])
         return f"<{tag}>{items}</{tag}>"
+    if kind == "url":
+        return f'<a href="{html.escape(piece[1])}">{html.escape(piece[1], quote=False)}</a>'
+    if kind == "href":
+        return f'<a href="{html.escape(piece[1])}">{to_html(piece[2], resolve)}</a>'
     return resolve(kind, piece[1])
 
 
@@ -589,6 +637,10 @@ def to_text(pieces: list[Piece], resolve: Resolver) -> str:
             out.append(to_text(piece[1], resolve))
         elif kind in ("itemize", "enumerate"):
             out.extend(to_text(item, resolve) + "\n" for item in piece[1])
+        elif kind == "url":
+            out.append(piece[1])
+        elif kind == "href":
+            out.append(f"{to_text(piece[2], resolve)} ({piece[1]})")
         else:
             out.append(resolve(kind, piece[1]))
     return "".join(out)

@@ -11,6 +11,7 @@ TEXT_COMMANDS: frozenset[str] = frozenset({
     "emph", "textbf", "texttt",
     "qref",  # a link to another question, by id
     "cite",  # a reference key declared in some chapter's `references`
+    "url", "href",  # web and mail addresses, checked character by character
     "item",
 })
 
@@ -33,7 +34,7 @@ FORBIDDEN: frozenset[str] = frozenset(
         "pdfobj", "pdfliteral", "shellescape", "jobname", "endinput",
         "end", "begin", "makeatletter", "scantokens", "uppercase",
         "lowercase", "string", "meaning", "afterassignment", "everypar",
-        "output", "toks", "directlua", "luaexec", "url", "href",
+        "output", "toks", "directlua", "luaexec",
     }
 )
 
