@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--interval", type=float, default=0.5, help="seconds between looks (default 0.5)")
     watch.set_defaults(run=_run_watch)
 
+    schema = commands.add_parser("schema", help="print the JSON Schema of content files, for YAML editors")
+    schema.set_defaults(run=_run_schema, quiet=False, verbose=False)
+
     anki = commands.add_parser("anki", help="write an Anki deck (.apkg) that updates in place on re-import")
     _common(anki)
     _filters(anki)
@@ -161,6 +164,13 @@ def _run_watch(args: argparse.Namespace) -> int:
     from .watch import watch
 
     return watch(args.project, _out_dir(args), _options(args), args.interval)
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    from .schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
 
 
 def _run_anki(args: argparse.Namespace) -> int:

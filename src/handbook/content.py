@@ -15,7 +15,8 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from . import parsing
+from . import parsing, schema
+from .schema import FIGURE_ID, REF_KEY, SLUG
 from . import prose as prose_mod
 from .errors import ContentError, Pos, Problem
 from .model import DIFFICULTIES, Book, Chapter, Figure, Prose, Question, Reference
@@ -23,25 +24,18 @@ from .yamlsource import Node, load
 
 log = logging.getLogger(__name__)
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-REF_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
-FIGURE_ID = re.compile(r"[a-z][a-z0-9_]*")
 SHORT_ANSWER_WORDS = 70
 
-BOOK_KEYS = {"title", "subtitle", "author", "edition", "chapters"}
-CHAPTER_KEYS = {"id", "title", "intro", "questions", "references"}
-QUESTION_KEYS = {
-    "id", "title", "difficulty", "kind", "topics", "question", "short_answer",
-    "answer", "mistakes", "follow_ups", "related", "figures", "references",
-}
-REFERENCE_KEYS = {"author", "title", "year", "venue", "note"}
-
-
 class Fields:
-    """Typed access to one YAML mapping, recording problems as it goes."""
+    """Typed access to one YAML mapping, recording problems as it goes.
 
-    def __init__(self, node: Node, allowed: set[str], what: str, problems: list[Problem]):
+    Which keys the mapping allows, and which it requires, come from a table
+    in schema.py, the same one `handbook schema` gives to editors.
+    """
+
+    def __init__(self, node: Node, allowed: dict | set[str], what: str, problems: list[Problem]):
         self.node, self.allowed, self.what, self.problems = node, allowed, what, problems
+        self.table = allowed if isinstance(allowed, dict) else {}
         self.ok = isinstance(node.value, dict)
         if not self.ok:
             self.problem(node.pos, f"{what} must be a mapping of keys to values")
@@ -65,8 +59,12 @@ class Fields:
             return None
         return value
 
-    def typed(self, key: str, kind: type, label: str, required: bool = True) -> Node | None:
-        node = self.get(key, required)
+    def required(self, key: str, default: bool) -> bool:
+        """Whether `key` must be given: from the schema table, else `default`."""
+        return self.table[key].required if key in self.table else default
+
+    def typed(self, key: str, kind: type, label: str, required: bool | None = None) -> Node | None:
+        node = self.get(key, self.required(key, True) if required is None else required)
         if node is None:
             return None
         if not isinstance(node.value, kind) or isinstance(node.value, bool) and kind is not bool:
@@ -74,7 +72,7 @@ class Fields:
             return None
         return node
 
-    def string(self, key: str, required: bool = True, default: str = "") -> str:
+    def string(self, key: str, required: bool | None = None, default: str = "") -> str:
         node = self.typed(key, str, "text", required)
         if node is None:
             return default
@@ -101,11 +99,11 @@ class Fields:
             return Prose("", Node("", self.node.pos))
         return Prose(node.value.rstrip(), node)
 
-    def items(self, key: str, required: bool = False) -> list[Node]:
-        node = self.typed(key, list, "a list", required)
+    def items(self, key: str, required: bool | None = None) -> list[Node]:
+        node = self.typed(key, list, "a list", self.required(key, False) if required is None else required)
         return node.value if node else []
 
-    def strings(self, key: str, pattern: re.Pattern | None = None, required: bool = False) -> list[tuple[str, Pos]]:
+    def strings(self, key: str, pattern: re.Pattern | None = None, required: bool | None = None) -> list[tuple[str, Pos]]:
         out = []
         for item in self.items(key, required):
             if not isinstance(item.value, str) or isinstance(item.value, bool):
@@ -204,17 +202,17 @@ def _load_trees(project: Path, paths: list[Path], problems: list[Problem]) -> di
 
 
 def _read_book(tree: Node, trees: dict[str, Node], problems: list[Problem]) -> Book:
-    fields = Fields(tree, BOOK_KEYS, "book.yaml", problems)
+    fields = Fields(tree, schema.BOOK, "book.yaml", problems)
     book = Book(
         title=fields.string("title"),
-        subtitle=fields.string("subtitle", required=False),
+        subtitle=fields.string("subtitle"),
         author=fields.string("author"),
-        edition=fields.string("edition", required=False),
+        edition=fields.string("edition"),
         chapters=[],
         references={},
         figures={},
     )
-    order = fields.strings("chapters", SLUG, required=True)
+    order = fields.strings("chapters", SLUG)
     chapters: dict[str, Chapter] = {}
     for display, node in trees.items():
         _read_content_file(display, node, chapters, book.references, problems)
@@ -225,7 +223,7 @@ def _read_book(tree: Node, trees: dict[str, Node], problems: list[Problem]) -> B
 def _read_content_file(display: str, node: Node, chapters: dict[str, Chapter],
                        references: dict[str, Reference], problems: list[Problem]) -> None:
     is_chapter = isinstance(node.value, dict) and bool(set(node.value) - {"references"})
-    allowed = CHAPTER_KEYS if is_chapter else {"references"}
+    allowed = schema.CHAPTER if is_chapter else {"references"}
     fields = Fields(node, allowed, display, problems)
     if not fields.ok:
         return
@@ -246,9 +244,9 @@ def _read_references(fields: Fields, references: dict[str, Reference], problems:
         if not REF_KEY.fullmatch(key):
             problems.append(Problem(pos, f"reference key '{key}' must be lowercase letters, digits, - or _"))
             continue
-        ref = Fields(ref_node, REFERENCE_KEYS, f"reference '{key}'", problems)
+        ref = Fields(ref_node, schema.REFERENCE, f"reference '{key}'", problems)
         entry = Reference(key, ref.string("author"), ref.string("title"), ref.integer("year"),
-                          ref.string("venue"), ref.string("note", required=False), pos)
+                          ref.string("venue"), ref.string("note"), pos)
         first = references.setdefault(key, entry)
         if first is not entry and _citation(first) != _citation(entry):
             problems.append(Problem(pos, f"reference '{key}' is defined differently at {first.pos}"))
@@ -265,7 +263,7 @@ def _read_chapter(display: str, fields: Fields, problems: list[Problem]) -> Chap
     if chapter_id and not SLUG.fullmatch(chapter_id) and id_node:
         problems.append(Problem(id_node.pos, f"chapter id '{chapter_id}' must be lowercase words joined by -"))
     questions = []
-    for item in fields.items("questions", required=True):
+    for item in fields.items("questions"):
         question = _read_question(item, chapter_id, problems)
         if question:
             questions.append(question)
@@ -277,7 +275,7 @@ def _read_chapter(display: str, fields: Fields, problems: list[Problem]) -> Chap
 def _read_question(node: Node, chapter: str, problems: list[Problem]) -> Question | None:
     given = node.value.get("id") if isinstance(node.value, dict) else None
     label = f"question '{given.value}'" if given is not None and isinstance(given.value, str) else "a question"
-    fields = Fields(node, QUESTION_KEYS, label, problems)
+    fields = Fields(node, schema.QUESTION, label, problems)
     if not fields.ok:
         return None
     qid = fields.string("id")
@@ -286,7 +284,7 @@ def _read_question(node: Node, chapter: str, problems: list[Problem]) -> Questio
         problems.append(Problem(id_node.pos, f"question id '{qid}' must be lowercase words joined by - (e.g. bayes-theorem)"))
     links = {key: fields.strings(key, pattern) for key, pattern in
              (("related", SLUG), ("figures", FIGURE_ID), ("references", REF_KEY))}
-    topics = fields.strings("topics", required=True)
+    topics = fields.strings("topics")
     return Question(
         id=qid,
         title=fields.string("title"),
