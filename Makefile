@@ -7,6 +7,8 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
 	texlive-fonts-recommended lmodern cm-super-minimal dvipng latexmk poppler-utils
 TEX_TOOLS := pdflatex latexmk kpsewhich pdftotext pdfinfo pdffonts
 
+MATHJAX := tests/mathjax/node_modules/mathjax-full
+
 .PHONY: all build anki test bench check watch tex clean
 
 all: build
@@ -39,7 +41,22 @@ check: $(INSTALLED)
 watch: $(INSTALLED) tex
 	$(BIN)/handbook watch
 
-test: $(INSTALLED) tex
+# The tests render the book's maths with MathJax itself, from npm.
+$(MATHJAX): tests/mathjax/package.json tests/mathjax/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Node.js and npm"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; \
+	  else \
+	    echo "Missing: npm. Install it with:"; \
+	    echo "  sudo apt-get install -y --no-install-recommends nodejs npm"; \
+	    exit 1; \
+	  fi; \
+	fi
+	npm ci --prefix tests/mathjax --no-audit --no-fund --silent
+	touch $@
+
+test: $(INSTALLED) tex $(MATHJAX)
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED) tex
