@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from conftest import run
-from handbook import whitelist as wl
 from handbook.anki import (
     FIELDS, export, media_name, note_guid, stable_id,
  check_mathjax
