@@ -59,7 +59,11 @@ $(MATHJAX): tests/mathjax/package.json tests/mathjax/package-lock.json
 test: $(INSTALLED) tex $(MATHJAX)
 	$(BIN)/python -m pytest
 
+# The benchmark runs pandoc beside the build, as the peer to compare with.
 bench: $(INSTALLED) tex
+	@command -v pandoc >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pandoc >/dev/null; \
+	  else echo "pandoc not found: the peer column stays empty (sudo apt-get install pandoc)"; fi; }
 	$(BIN)/python tests/bench.py --out bench.md
 
 clean:

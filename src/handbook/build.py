@@ -43,6 +43,7 @@ class Report:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     preview: preview.Preview | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
 
 
 def build_dir(project: Path) -> Path:
@@ -59,23 +60,23 @@ def build(project: Path, out_dir: Path, options: Options) -> Report:
     start = time.perf_counter()
     report = Report()
     tex.require_tex()
-    with _stage("content") as note:
+    with _stage("content", report) as note:
         book = check(project)
         chapters = options.selection.apply(book)
         note(f"{len(chapters)} chapters, {sum(len(c.questions) for c in chapters)} questions")
-    with _stage("figures") as note:
+    with _stage("figures", report) as note:
         figure_files = _figures(project, book, chapters, options, report)
         note(f"{report.figures_rendered} drawn")
-    with _stage("latex") as note:
+    with _stage("latex", report) as note:
         epoch = source_date_epoch(project)
         sources = _sources(project, book, chapters, options, figure_files)
         folders = {o: _prepare(build_dir(project) / o, sources[o], build_dir(project) / "figures", epoch, report)
                    for o in options.outputs}
         note(f"{len(report.written)} files rewritten")
     if options.preview:
-        with _stage("preview") as note:
+        with _stage("preview", report) as note:
             note(_preview(project, out_dir, epoch, folders, report))
-    with _stage("tex") as note:
+    with _stage("tex", report) as note:
         _compile_all(folders, out_dir, epoch, report, card_faces(book))
         note(", ".join(f"{o} {report.passes[o]} passes" for o in report.compiled) or "all up to date")
     report.seconds = time.perf_counter() - start
@@ -97,12 +98,13 @@ def _preview(project: Path, out_dir: Path, epoch: int, folders, report: Report) 
 
 
 @contextmanager
-def _stage(name: str):
-    """Log `name: what (seconds)` when the stage ends."""
+def _stage(name: str, report: Report):
+    """Log `name: what (seconds)` when the stage ends, and keep the seconds in the report."""
     start = time.perf_counter()
     said: list[str] = []
     yield said.append
-    log.info("%-8s %s (%.2f s)", name + ":", "; ".join(said), time.perf_counter() - start)
+    report.stages[name] = time.perf_counter() - start
+    log.info("%-8s %s (%.2f s)", name + ":", "; ".join(said), report.stages[name])
 
 
 def _sources(project: Path, book: Book, chapters, options: Options,
