@@ -264,6 +264,12 @@ def test_ntk_figure():
     assert np.allclose(jac[:5], fd, atol=1e-6)
     assert module.final_loss(module.WIDTHS[-1], 0) < module.final_loss(module.WIDTHS[0], 0)
     assert states("ntk-lazy-training", "16", near="widths 16 to 4096")
+    # the answer compares the measured fall of the kernel change with the m^(-1/2) rate alone
+    ratio = changes[0] / changes[-1]
+    rate_only = math.sqrt(module.WIDTHS[-1] / module.WIDTHS[0])
+    assert ratio > rate_only
+    assert states("ntk-lazy-training", fmt(ratio, 0), near="falls by a factor of about")
+    assert states("ntk-lazy-training", fmt(rate_only, 0), near="more than the factor of")
 
 
 # ----------------------------------------------------------------- NNGP
