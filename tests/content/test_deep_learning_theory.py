@@ -1211,3 +1211,6 @@ def test_contested_attributions():
     says("grokking", r"as the training set grows \cite{varma2023explaining}")
     says("linear-regions-depth", r"even on memorisation tasks \cite{hanin2019deep}")
     says("lottery-ticket", r"per-layer density \cite{frankle2021pruning}")
+    says("grokking", r"the slingshot \cite{thilak2022slingshot}")
+    says("lottery-ticket", r"transfer partly to related ones \cite{morcos2019one}")
+    says("ntk-lazy-training", r"but not on all \cite{malladi2023kernel}")
