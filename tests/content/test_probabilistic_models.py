@@ -363,6 +363,30 @@ def test_marginal_likelihood_worked_example():
     assert states(qid, fmt(-best.fun, 3), near="grid search")
 
 
+
+def test_marginal_likelihood_fit_term_alone():
+    qid = "gp-marginal-likelihood"
+    # the data-fit term by itself peaks at a moderate length-scale, not at zero
+    peak = optimize.minimize_scalar(lambda l: -log_evidence_terms(l)[0], bounds=(0.05, 5), method="bounded")
+    assert 0.5 < peak.x < 1.5
+    assert log_evidence_terms(1.0)[0] > log_evidence_terms(0.3)[0] > log_evidence_terms(1e-3)[0]
+    assert states(qid, fmt(peak.x, 2), near="data-fit term alone")
+    assert states(qid, fmt(-peak.fun, 3), near="data-fit term alone")
+    assert has(qid, "better at $\\ell=1$ than at $\\ell=0.3$")
+    # at the evidence optimum the fit falls and the complexity term rises with the length-scale
+    best = optimize.minimize_scalar(lambda l: -log_evidence_terms(l)[2], bounds=(0.1, 5), method="bounded").x
+    h = 1e-4
+    dfit = log_evidence_terms(best + h)[0] - log_evidence_terms(best - h)[0]
+    dcplx = log_evidence_terms(best + h)[1] - log_evidence_terms(best - h)[1]
+    assert dfit < 0 < dcplx
+    assert has(qid, "the complexity term towards longer length-scales and the fit towards shorter ones")
+    # the fit term alone is maximised by inflating the signal or the noise variance
+    x, y = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 2.0])
+    fits = [-0.5 * y @ np.linalg.solve(a * rbf(x, x) + b * np.eye(3), y) for a, b in ((1, 0.1), (10, 0.1), (1e4, 0.1), (1, 1e4))]
+    assert fits[0] < fits[1] < fits[2] < 0 and fits[2] > -1e-2 and fits[3] > -1e-2
+    assert states(qid, "0", near="rises towards 0 as the signal or noise variance grows", fields=("mistakes",))
+
+
 def test_marginal_likelihood_gradient_formula():
     x, y, s2, ell = np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 2.0]), 0.1, 0.8
     assert "alpha\\alpha^\\top-K_y^{-1}" in field("gp-marginal-likelihood", "short_answer")
