@@ -1179,3 +1179,27 @@ def test_diagnostics_pieces():
     m_len, within, means = 1000, 1.0, np.array([-1.0, 1.0])
     V = (m_len - 1) / m_len * within + means.var(ddof=1)
     assert has(qid, f"$\\hat R=\\sqrt{{{fmt(V, 3)}}}\\approx{fmt(np.sqrt(V / within), 3)}$")
+
+
+def test_revised_statements():
+    # the GP figure fits exact values of sin x with an assumed noise level
+    mod = figure_module("gp_posterior")
+    assert np.allclose(mod.Y_TRAIN, np.sin(mod.X_TRAIN))
+    assert states("gp-regression-posterior", fmt(mod.NOISE_SD, 1), near="five exact values of $\\sin x$")
+    assert caption_states("gp_posterior", fmt(mod.NOISE_SD, 1), near="exact; noise standard deviation")
+    # the support-vector leave-one-out bound: error on n-1 points against the support-vector fraction
+    qid = "svm-dual-support-vectors"
+    assert has(qid, "trained on $n-1$ points by the expected number of support vectors divided by $n$ \\cite{vapnik1998statistical}")
+    # Rice's crossing rate 1/(pi ell) for a Gaussian process, checked by simulation on a fine grid
+    assert has("what-a-kernel-assumes", "a stationary, mean-square differentiable Gaussian process crosses its mean")
+    rng = np.random.default_rng(0)
+    t = np.linspace(0, 20, 801)
+    chol = np.linalg.cholesky(rbf(t, t, 0.5) + 1e-8 * np.eye(len(t)))
+    paths = chol @ rng.normal(size=(len(t), 400))
+    rate = np.mean(np.sum(np.diff(np.sign(paths), axis=0) != 0, axis=0)) / 20
+    assert abs(rate - 1 / (0.5 * np.pi)) < 0.05 / 0.5
+    # random-walk Metropolis scaling is stated for i.i.d. product targets
+    assert has("metropolis-hastings", "targets with independent, identically distributed components")
+    # diffusion models are credited to their introduction
+    assert "sohl2015deep" in QUESTIONS["score-matching-diffusion"]["references"]
+    assert has("score-matching-diffusion", "fixed noising chain \\cite{sohl2015deep}")
