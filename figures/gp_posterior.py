@@ -11,7 +11,7 @@ LENGTH, NOISE_SD = 1.0, 0.1
 GRID = np.linspace(-6.0, 6.0, 241)
 JITTER = 1e-9
 
-CAPTION = r"""A Gaussian process with the Gaussian kernel ($\ell=1$, signal variance 1). Left: three prior samples and the $\pm2$ standard-deviation band. Right: the posterior after five observations of $\sin x$ with noise standard deviation 0.1: mean, $\pm2$ standard-deviation band and three samples. The band pinches at the data and is back to the prior's width two length-scales past the last point."""
+CAPTION = r"""A Gaussian process with the Gaussian kernel ($\ell=1$, signal variance 1). Left: three prior samples and the $\pm2$ standard-deviation band. Right: the posterior after five observations of $\sin x$ (exact; noise standard deviation 0.1 assumed): mean, $\pm2$ standard-deviation band and three samples. The band pinches at the data and regains the prior's width two length-scales past the last point."""
 
 
 def kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
