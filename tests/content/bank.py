@@ -88,6 +88,28 @@ def states(
     return any(_has_token(s, number) for s in candidates)
 
 
+PROSE = ("answer", "short_answer", "mistakes", "follow_ups")
+
+
+def says(qid: str, before: str, number: str, fields: tuple[str, ...] = PROSE) -> bool:
+    """Whether `number` follows `before` directly in a sentence of the question.
+
+    Stricter than `states` for small numbers, which a sentence may hold for
+    other reasons: '= 2' must be the text right before the 2.
+    """
+    candidates = [s for s in sentences(qid, fields) if before in s]
+    assert candidates, f"{qid}: no sentence contains {before!r}"
+    pattern = re.escape(before) + re.escape(number) + r"(?![\d])"
+    return any(re.search(pattern, s) for s in candidates)
+
+
+def caption_says(name: str, before: str, number: str) -> bool:
+    """Whether `number` follows `before` directly in the figure's caption."""
+    caption = figure_constant(name, "CAPTION")
+    assert before in caption, f"{name}: caption has no {before!r}"
+    return re.search(re.escape(before) + re.escape(number) + r"(?![\d])", caption) is not None
+
+
 def figure_source(name: str) -> str:
     """The source of a figure module, read from the project's figures/."""
     READS[0] += 1

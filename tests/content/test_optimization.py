@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy.linalg import solve_discrete_lyapunov, solve_sylvester
 
-from bank import QUESTIONS, caption_states, field, figure_constant, figure_module, fmt, sentences, states
+from bank import QUESTIONS, caption_says, caption_states, field, figure_constant, figure_module, fmt, says, sentences, states
 
 ALL = ("answer", "short_answer", "mistakes", "follow_ups")
 IDS = [
@@ -18,22 +18,6 @@ IDS = [
     "sgd-convergence-noise-floor", "sgd-as-sde", "linear-scaling-critical-batch", "adam-adamw",
     "newton-natural-gradient", "sharp-flat-edge-of-stability", "implicit-bias-least-squares",
 ]
-
-
-def says(qid: str, before: str, number: str, fields: tuple[str, ...] = ALL) -> bool:
-    """Whether `number` follows `before` directly in a sentence of the question (for small integers,
-    which `states` would also find elsewhere in a long sentence)."""
-    candidates = [s for s in sentences(qid, fields) if before in s]
-    assert candidates, f"{qid}: no sentence contains {before!r}"
-    pattern = re.escape(before) + re.escape(number) + r"(?![\d])"
-    return any(re.search(pattern, s) for s in candidates)
-
-
-def caption_says(name: str, before: str, number: str) -> bool:
-    """Whether `number` follows `before` directly in the figure's caption."""
-    caption = figure_constant(name, "CAPTION")
-    assert before in caption, f"{name}: caption has no {before!r}"
-    return re.search(re.escape(before) + re.escape(number) + r"(?![\d])", caption) is not None
 
 
 def iterations(rho: float, reduction: float = 1e6) -> int:

@@ -12,28 +12,13 @@ import numpy as np
 import pytest
 from scipy import optimize, special
 
-from bank import QUESTIONS, caption_states, field, figure_constant, figure_module, fmt, sentences, states
+from bank import QUESTIONS, caption_says, caption_states, field, figure_constant, figure_module, fmt, says, sentences, states
 
 ALL = ("answer", "short_answer", "mistakes", "follow_ups")
 IDS = [
     "diagnose-poor-train-val", "initial-loss-bias-init", "class-imbalance-prior-shift", "why-normalise-inputs",
     "weight-decay-three-ways", "early-stopping", "loss-spikes", "batch-size-generalisation",
 ]
-
-
-def says(qid: str, before: str, number: str, fields: tuple[str, ...] = ALL) -> bool:
-    """Whether `number` follows `before` directly in a sentence of the question."""
-    candidates = [s for s in sentences(qid, fields) if before in s]
-    assert candidates, f"{qid}: no sentence contains {before!r}"
-    pattern = re.escape(before) + re.escape(number) + r"(?![\d])"
-    return any(re.search(pattern, s) for s in candidates)
-
-
-def caption_says(name: str, before: str, number: str) -> bool:
-    """Whether `number` follows `before` directly in the figure's caption."""
-    caption = figure_constant(name, "CAPTION")
-    assert before in caption, f"{name}: caption has no {before!r}"
-    return re.search(re.escape(before) + re.escape(number) + r"(?![\d])", caption) is not None
 
 
 def entropy(p) -> float:
