@@ -131,4 +131,4 @@ def test_a_reference_repeated_the_same_way_is_accepted(mini):
     source = (FIXTURE / "content/basics.yaml").read_text()
     block = source[source.index("references:"):source.index("questions:")]
     edit(mini / "content/more.yaml", "questions:", block + "questions:")
-    load_book(mini)
+    assert load_book(mini).questions()  # refused content would raise ContentError
