@@ -310,6 +310,13 @@ def test_formulas_evaluate():
     for _ in range(4):
         exponent *= 3
     assert int(text) ** 4 == exponent
+    # the bound r_{l+1} <= c r_l^3 unrolled: exponents of c and of the initial residual
+    power_c = formula_in("attention-rank-collapse", r"c\^\{(\(3\^L-1\)/2)\}")
+    exp_c, exp_r = 0, 1
+    for layers in range(1, 6):
+        exp_c, exp_r = 3 * exp_c + 1, 3 * exp_r
+        assert eval(power_c.replace("^", "**").replace("L", str(layers))) == exp_c
+        assert eval(text.replace("^", "**") + "**" + str(layers)) == exp_r
 
 
 CITED = {
