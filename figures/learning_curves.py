@@ -117,7 +117,7 @@ RUNS = [
     ("Underfit: linear", dict(linear=True)),
     (r"LR too low ($10^{-4}$)", dict(lr=LR_LOW)),
     (r"LR too high ($0.5$)", dict(lr=LR_HIGH)),
-    (r"40\% label noise", dict(noise=LABEL_NOISE)),
+    ("40% label noise", dict(noise=LABEL_NOISE)),
     ("Bug: shuffled labels", dict(shuffle_labels=True)),
 ]
 
