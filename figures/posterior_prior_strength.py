@@ -105,7 +105,7 @@ def figure():
     ax.set_xlabel("$n$")
     ax.set_ylabel("$w$")
     ax.set_title("prior weight $w$")
-    ax.legend(loc="upper right", fontsize=6.5, handlelength=1.8, borderaxespad=0.3)
+    ax.legend(loc="upper right", fontsize=7, handlelength=1.8, borderaxespad=0.3)
 
     handles = [Line2D([], [], color=c, ls=ls) for c, ls in styles]
     labels = [label if wide else label.split()[0] + " prior" for label, _, _ in PRIORS]

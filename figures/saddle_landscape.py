@@ -79,7 +79,7 @@ def figure():
     ax_loss.set_ylabel(r"$f(\theta_k)$", labelpad=1)
     ax_loss.set_title("(b) Loss")
     ax_loss.set_xlim(0, STEPS)
-    ax_loss.legend(loc="upper right", fontsize=6, handlelength=2.2, borderaxespad=0.2)
+    ax_loss.legend(loc="upper right", fontsize=7, handlelength=2.2, borderaxespad=0.2)
 
     ax_grad.set_xlabel("step $k$")
     ax_grad.set_ylabel(r"$\|\nabla f(\theta_k)\|$", labelpad=1)
@@ -99,5 +99,5 @@ def figure():
     ax_esc.set_xticks(np.arange(2, 13, 2))
     ax_esc.set_ylabel("escape step", labelpad=1)
     ax_esc.set_title("(d) Time to escape")
-    ax_esc.legend(loc="upper left", fontsize=6, handlelength=2.0, borderaxespad=0.2)
+    ax_esc.legend(loc="upper left", fontsize=7, handlelength=2.0, borderaxespad=0.2)
     return fig
