@@ -40,7 +40,7 @@ def figure():
     left.annotate("", xy=(P_MARK, cm), xytext=(P_MARK, hm),
                   arrowprops={"arrowstyle": "<->", "lw": 0.7, "color": GRAYS[0],
                               "shrinkA": 0, "shrinkB": 0})
-    left.text(P_MARK + 0.03, (hm + cm) / 2, r"$\mathrm{KL}(p\|q)$", fontsize=6, va="center")
+    left.text(P_MARK + 0.03, (hm + cm) / 2, r"$\mathrm{KL}(p\|q)$", fontsize=7, va="center")
     left.plot([Q_FIXED], [float(entropy_bits(np.array([Q_FIXED]))[0])], ls="none",
               marker=MARKERS[0], color=GRAYS[0], ms=3)
     left.set_xlim(0, 1)
@@ -48,7 +48,7 @@ def figure():
     left.set_xlabel("$p$")
     left.set_ylabel("bits")
     left.set_title("Entropy and cross-entropy")
-    left.legend(loc="upper left", fontsize=6, handlelength=2.0)
+    left.legend(loc="upper left", fontsize=7, handlelength=2.0)
 
     pin = np.linspace(0.001, 0.999, 500)
     for i, q in enumerate((0.2, 0.5)):
@@ -60,5 +60,5 @@ def figure():
     right.set_xlabel("$p$")
     right.set_ylabel("bits")
     right.set_title(r"Gap $\mathrm{KL}(p\|q)$")
-    right.legend(loc="upper center", fontsize=6, handlelength=2.0)
+    right.legend(loc="upper center", fontsize=7, handlelength=2.0)
     return fig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from handbook.plotting import GRAYS, LINESTYLES, legend_below, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, new_figure, width
 
 N = 50  # sample size
 B = 4000  # bootstrap resamples
@@ -52,7 +52,9 @@ def _ecdf(ax, values: np.ndarray, **style) -> None:
 
 
 def figure():
-    fig, (left, right) = new_figure(panels=2, aspect=0.8)
+    narrow = width() < 4.5
+    fig, (left, right) = new_figure(panels=2, aspect=1.0 if narrow else 0.8)
+    split = "\n" if narrow else " "
     mean_reps, max_reps = replicates()
 
     t = np.linspace(-0.6, 0.6, 401)
@@ -60,10 +62,9 @@ def figure():
     left.plot(t, true_mean_cdf(t), color=GRAYS[0], ls=LINESTYLES[1], label="true")
     left.set_xlim(-0.6, 0.6)
     left.set_ylim(0, 1.02)
-    left.set_xlabel(r"$\bar x^*-\bar x$ (bootstrap), $\bar x-\mu$ (true)")
-    left.set_ylabel("distribution function")
+    left.set_xlabel(r"$\bar x^*-\bar x$ (bootstrap)," + split + r"$\bar x-\mu$ (true)")
+    left.set_ylabel("CDF" if width() < 4.0 else "distribution function")
     left.set_title("Mean of exponential data")
-    legend_below(left, ncol=2)
 
     u = np.linspace(0.0, 6.0, 401)
     _ecdf(right, max_reps, color=GRAYS[1], ls=LINESTYLES[0], label="bootstrap")
@@ -72,7 +73,7 @@ def figure():
     right.plot([0], [atom], marker="o", color=GRAYS[0], ls="none")
     right.set_xlim(-0.2, 6.0)
     right.set_ylim(0, 1.02)
-    right.set_xlabel(r"$n(M-M^*)$ (bootstrap), $n(1-M)$ (true)")
+    right.set_xlabel(r"$n(M-M^*)$ (bootstrap)," + split + r"$n(1-M)$ (true)")
     right.set_title("Maximum of uniform data")
-    legend_below(right, ncol=2)
+    right.legend(loc="lower right", handlelength=1.6, borderaxespad=0.3)
     return fig

@@ -49,7 +49,7 @@ def figure():
     left.set_xlabel("$x$")
     left.set_ylabel("$y$")
     left.set_title("Joint density")
-    left.legend(loc="upper left", fontsize=6, handlelength=2.0)
+    left.legend(loc="upper left", fontsize=7, handlelength=2.0)
 
     grid = np.linspace(-5, 7, 601)
     right.plot(grid, _normal(grid, MEAN[1], COV[1, 1]), color=GRAYS[1], ls=LINESTYLES[0],
@@ -63,5 +63,5 @@ def figure():
     right.set_xlabel("$y$")
     right.set_ylabel("density")
     right.set_title("Marginal, conditional")
-    right.legend(loc="upper left", fontsize=6, handlelength=2.0)
+    right.legend(loc="upper left", fontsize=7, handlelength=2.0)
     return fig

@@ -109,7 +109,7 @@ def figure():
     left.set_xlabel("$x$")
     left.set_ylabel("density")
     left.set_title("Two Gaussian fits")
-    left.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=6,
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=7,
                 handlelength=2.2, borderaxespad=4.3)
 
     means = np.linspace(-3.0, 3.0, 61)
@@ -118,7 +118,7 @@ def figure():
     right.plot(means, profile("reverse", means), color=GRAYS[1], ls=LINESTYLES[2], lw=1.4,
                label=r"reverse $\mathrm{KL}(q\|p)$")
     right.axhline(np.log(2.0), color=GRAYS[3], lw=0.6, ls=LINESTYLES[3])
-    right.text(0.0, np.log(2.0) + 0.05, r"$\ln 2$", fontsize=6, ha="center", va="bottom")
+    right.text(0.0, np.log(2.0) + 0.05, r"$\ln 2$", fontsize=7, ha="center", va="bottom")
     right.set_xlim(-3, 3)
     right.set_xticks([-2, 0, 2])
     right.set_ylim(0, 2.0)
@@ -126,6 +126,6 @@ def figure():
     right.set_xlabel("mean of $q$")
     right.set_ylabel("KL (nats)")
     right.set_title("Objective, best width")
-    right.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=6,
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=7,
                  handlelength=2.2, borderaxespad=4.3)
     return fig

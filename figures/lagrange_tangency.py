@@ -72,7 +72,7 @@ def figure():
         tip_g = _arrow(ax_map, base, grad_g(base), 0.45, "0.55", width=1.6)
     ax_map.text(*(tip_f + np.array([0.02, 0.08])), r"$\nabla f$", ha="left", va="bottom")
     ax_map.text(*(tip_g + np.array([0.05, -0.05])), r"$\nabla g$", ha="left", va="top")
-    ax_map.set_xlim(-1.9, 1.9)
+    ax_map.set_xlim(-1.7, 2.3)  # room on the right for the gradient labels
     ax_map.set_ylim(-1.9, 1.9)
     ax_map.set_aspect("equal")
     ax_map.set_title("(a) tangency on the circle")

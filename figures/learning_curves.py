@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from handbook.plotting import GRAYS, LINESTYLES, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, new_figure, width
 
 CAPTION = r"""Training (solid) and validation (dashed) cross-entropy against optimisation steps on a 10-class problem (each class a pair of Gaussian blobs in 8 dimensions); every run uses Adam with minibatches of 64 and the same seed. The dotted line is the loss of a uniform prediction, $\ln 10 = 2.303$ nats, where every run starts. The healthy reference is a network with one hidden layer of 64 tanh units and a learning rate of $10^{-2}$. A linear softmax model on the same data (too little capacity) plateaus early, with training and validation loss equal. With a learning rate of $10^{-4}$ the loss is still falling steadily when the budget ends; with $0.5$ it is erratic, spikes repeatedly and stalls far above the reference. With 40% of the labels redrawn uniformly at random, training loss stalls just above the noise floor of $1.444$ nats (dash-dot) and validation loss a little higher; the floor is the cross-entropy of predicting 64% on the clean class and 4% on each other class, the best possible even for a model that knows the clean class. A pipeline bug that reshuffles labels within every minibatch leaves both losses flat at $\ln 10$: with a new pairing at each step there is nothing to memorise, unlike the fixed permutation of the shuffled-label control."""
 
@@ -117,13 +117,13 @@ RUNS = [
     ("Underfit: linear", dict(linear=True)),
     (r"LR too low ($10^{-4}$)", dict(lr=LR_LOW)),
     (r"LR too high ($0.5$)", dict(lr=LR_HIGH)),
-    (r"40\% label noise", dict(noise=LABEL_NOISE)),
+    ("40% label noise", dict(noise=LABEL_NOISE)),
     ("Bug: shuffled labels", dict(shuffle_labels=True)),
 ]
 
 
 def figure():
-    fig, axes = new_figure(panels=len(RUNS), aspect=0.65, sharey=True)
+    fig, axes = new_figure(panels=len(RUNS), aspect=0.75 if width() > 4.5 else 0.65, sharey=True)
     chance = np.log(K)
     curves = [_train(**kwargs) for _, kwargs in RUNS]
     top = max(3.0, 1.05 * max(max(train.max(), val.max()) for _, train, val in curves))
@@ -146,6 +146,6 @@ def figure():
         if kwargs.get("noise"):
             ax.legend(handles=[floor_line], loc="lower right")
     chance_line, train_line, val_line = axes[0].get_lines()
-    axes[0].legend(handles=[train_line, val_line, chance_line], loc="center right",
-                   bbox_to_anchor=(1.0, 0.36))
+    fig.legend(handles=[train_line, val_line, chance_line], loc="outside lower center", ncol=3,
+               handlelength=1.6, columnspacing=1.2)
     return fig

@@ -101,11 +101,12 @@ def figure():
     for strength, (color, ls) in ((2, styles[0]), (20, styles[1])):
         ax.plot(nn, strength / (strength + nn), color=color, ls=ls, label=f"$a+b={strength}$")
     ax.set_xscale("log")
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.05 if wide else 1.45)  # headroom for the legend on narrow panels
+    ax.set_yticks([0, 0.5, 1] if wide else [0, 1])
     ax.set_xlabel("$n$")
     ax.set_ylabel("$w$")
     ax.set_title("prior weight $w$")
-    ax.legend(loc="upper right", fontsize=6.5, handlelength=1.8, borderaxespad=0.3)
+    ax.legend(loc="upper right", fontsize=7, handlelength=1.8, borderaxespad=0.3)
 
     handles = [Line2D([], [], color=c, ls=ls) for c, ls in styles]
     labels = [label if wide else label.split()[0] + " prior" for label, _, _ in PRIORS]

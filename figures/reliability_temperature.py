@@ -78,5 +78,5 @@ def figure():
         ax.set_title(f"{title}: ECE {ece:.3f}")
         ax.label_outer()
     axes[0].set_ylabel("accuracy / share")
-    axes[0].legend(loc="upper left", fontsize=6, handlelength=1.8, borderaxespad=0.3)
+    axes[0].legend(loc="upper left", fontsize=7, handlelength=1.8, borderaxespad=0.3)
     return fig

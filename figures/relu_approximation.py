@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure, width
 
 X = np.linspace(0.0, 1.0, 4001)
 FIT = np.linspace(0.0, 1.0, 1601)
@@ -72,7 +72,7 @@ def figure():
     left.set_ylim(-1.25, 1.6)
     left.set_xlabel("$x$")
     left.set_title("Width-$k$ ReLU nets")
-    left.legend(loc="upper right", fontsize=6, handlelength=2.0, ncol=1)
+    left.legend(loc="upper right", fontsize=7, handlelength=2.0, ncol=1)
 
     ks = WIDTHS
     interp = np.array([interpolant_error(k) for k in ks])
@@ -87,6 +87,6 @@ def figure():
     right.set_xlabel("hidden units $k$")
     right.set_ylabel("max error")
     right.set_title("Error against width")
-    right.set_ylim(4e-6, 3)
-    right.legend(loc="lower left", fontsize=6, handlelength=2.2)
+    right.set_ylim(4e-7 if width() < 4.0 else 4e-6, 3)  # room for the legend on the 6in screen
+    right.legend(loc="lower left", fontsize=7, handlelength=2.2)
     return fig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure, width
 
 CAPTION = r"""Gradient descent with step $\eta = 0.1$ on $f(x,y) = \tfrac12 x^2 - \tfrac12 y^2 + \tfrac14 y^4$, which has a saddle at the origin (Hessian eigenvalues $+1$ along $x$ and $-1$ along $y$) and minima at $(0, \pm 1)$ with $f = -0.25$. Each run starts at $x = 1.5$ with a tiny offset $\epsilon$ along the escape direction $y$. (a) Contours, the Hessian eigen-directions at the saddle (arrows), the minima (stars) and the paths, with a marker every 5 steps; the markers bunch up near the saddle, where the steps are tiny. (b) The loss sits on a plateau at $f \approx 0$ before it drops. (c) On the plateau the gradient norm falls by orders of magnitude, so a small gradient does not certify a minimum; with $\epsilon = 0$ the run never leaves the stable direction and converges to the saddle. (d) The step at which $f$ first falls below $-0.125$ grows linearly in $\log_{10}(1/\epsilon)$; the dashed line has the predicted slope (its intercept is fitted) of $\ln 10/\ln 1.1 \approx 24$ steps per decade (about 48 per hundredfold), because the offset is multiplied by $1 + \eta$ at every step."""
 
@@ -41,7 +41,7 @@ def escape_step(eps: float, eta: float = ETA, threshold: float = -0.125) -> int:
 
 
 def figure():
-    fig, axes = new_figure(panels=4, aspect=0.9)
+    fig, axes = new_figure(panels=4, aspect=0.9 if width() < 4.0 else 0.72)
     ax_map, ax_loss, ax_grad, ax_esc = axes
 
     grid = np.linspace(-1.7, 1.7, 241)
@@ -79,7 +79,7 @@ def figure():
     ax_loss.set_ylabel(r"$f(\theta_k)$", labelpad=1)
     ax_loss.set_title("(b) Loss")
     ax_loss.set_xlim(0, STEPS)
-    ax_loss.legend(loc="upper right", fontsize=6, handlelength=2.2, borderaxespad=0.2)
+    ax_loss.legend(loc="upper right", fontsize=7, handlelength=2.2, borderaxespad=0.2)
 
     ax_grad.set_xlabel("step $k$")
     ax_grad.set_ylabel(r"$\|\nabla f(\theta_k)\|$", labelpad=1)
@@ -96,7 +96,8 @@ def figure():
     ax_esc.plot(decades, measured, linestyle="none", marker=MARKERS[0], color=GRAYS[0],
                 markerfacecolor="none", label="measured")
     ax_esc.set_xlabel(r"$\log_{10}(1/\epsilon)$")
+    ax_esc.set_xticks(np.arange(2, 13, 2))
     ax_esc.set_ylabel("escape step", labelpad=1)
     ax_esc.set_title("(d) Time to escape")
-    ax_esc.legend(loc="upper left", fontsize=6, handlelength=2.0, borderaxespad=0.2)
+    ax_esc.legend(loc="upper left", fontsize=7, handlelength=2.0, borderaxespad=0.2)
     return fig

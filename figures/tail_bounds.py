@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, legend_below, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, legend_below, new_figure, width
 
 N = 100  # number of Bernoulli variables averaged
 CASES = ((0.5, 0.25), (0.05, 0.15))  # (p, largest deviation t shown)
@@ -38,7 +38,8 @@ def exact(p: float, t: np.ndarray, n: int = N) -> np.ndarray:
 
 
 def figure():
-    fig, axes = new_figure(panels=2, aspect=0.85)
+    narrow = width() < 4.0
+    fig, axes = new_figure(panels=2, aspect=1.0 if narrow else 0.85)
     for ax, (p, top) in zip(axes, CASES):
         t = np.linspace(top / 60, top, 240)
         ax.semilogy(t, chebyshev(p, t), color=GRAYS[1], ls=LINESTYLES[2], label="Chebyshev")
@@ -49,8 +50,10 @@ def figure():
         ax.semilogy(marks, exact(p, marks), color=GRAYS[0], ls="none", marker=MARKERS[0], markersize=2.8)
         ax.set_ylim(1e-8, 1.5)
         ax.set_xlim(0, top)
+        ax.set_yticks([1e0, 1e-2, 1e-4, 1e-6, 1e-8])
+        ax.locator_params(axis="x", nbins=4)
         ax.set_xlabel("deviation $t$")
         ax.set_title(rf"$p={p:g}$, $n={N}$")
         legend_below(ax, ncol=2)
-    axes[0].set_ylabel(r"$P(\bar X-p\geq t)$ or bound")
+    axes[0].set_ylabel(r"$P(\bar X-p\geq t)$" + ("" if narrow else " or bound"))
     return fig

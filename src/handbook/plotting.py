@@ -85,6 +85,7 @@ def new_figure(panels: int = 1, aspect: float = 0.62, sharey: bool = False) -> t
     """
     per_row = max(1, min(panels, int(_width_in / 1.6 + 1e-9)))  # 4.8 // 1.6 is 2.0 in floats
     rows = math.ceil(panels / per_row)
+    per_row = math.ceil(panels / rows)  # balance the rows: four panels as 2 x 2, not 3 + 1
     panel_w = _width_in / per_row
     fig = Figure(figsize=(_width_in, panel_w * aspect * rows))
     axes = fig.subplots(rows, per_row, squeeze=False, sharey=sharey).ravel().tolist()
