@@ -346,3 +346,19 @@ def test_short_answer_years(qid, author, key):
     text = field(qid, "short_answer")
     assert re.search(re.escape(author) + r"\)?,? \(?" + year, text), (qid, author, year)
     assert key in QUESTIONS[qid]["references"]
+
+
+def test_rank_collapse_threshold():
+    # c^{(3^L-1)/2} r^{3^L} = c^{-1/2} (sqrt(c) r)^{3^L}: the bound falls exactly when sqrt(c) r < 1
+    qid = "attention-rank-collapse"
+    assert states(qid, r"c^{-1/2}(\sqrt c\,\lVert\mathrm{res}(X)\rVert)^{3^L}", near="Since the bound equals")
+    assert states(qid, r"$\sqrt c$ times the residual is below one", near="Since the bound equals")
+    for c, r in [(4.0, 0.4), (0.5, 1.2), (0.5, 1.9), (9.0, 0.2)]:
+        bounds = [c ** ((3 ** n - 1) / 2) * r ** (3 ** n) for n in range(1, 5)]
+        rewritten = [c ** -0.5 * (math.sqrt(c) * r) ** (3 ** n) for n in range(1, 5)]
+        assert np.allclose(bounds, rewritten)
+        shrinking = all(b < a for a, b in zip(bounds, bounds[1:]))
+        assert shrinking == (math.sqrt(c) * r < 1)
+    # c r is not the right threshold: c r > 1 with a shrinking bound, c r < 1 with a growing one
+    assert 4.0 * 0.4 > 1 and math.sqrt(4.0) * 0.4 < 1
+    assert 0.5 * 1.9 < 1 and math.sqrt(0.5) * 1.9 > 1
