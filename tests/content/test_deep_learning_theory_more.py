@@ -83,10 +83,16 @@ def test_sinusoidal_wavelengths():
     omegas = base ** (-2 * np.arange(d // 2) / d)
     longest = 2 * math.pi / omegas.min()
     assert 2 * math.pi / omegas.max() == pytest.approx(2 * math.pi)
-    assert states(qid, str(d), near="longest wavelength")
-    assert states(qid, rf"2\pi\times{base}", near="longest wavelength")
-    assert states(qid, str(round(2 * math.pi * base)), near="longest wavelength")
-    assert longest < 2 * math.pi * base and longest > 0.9 * 2 * math.pi * base
+    slowest = int(np.argmin(omegas))
+    exponent = f"{2 * slowest}/{d}"
+    assert 2 * math.pi * base ** eval(exponent) == pytest.approx(longest)
+    assert states(qid, str(d), near="the slowest pair has")
+    assert states(qid, f"$i={slowest}$", near="the slowest pair has")
+    assert states(qid, rf"$2\pi\times{base}^{{{exponent}}}\approx{round(longest)}$", near="the slowest pair has")
+    assert states(qid, rf"just under $2\pi\times{base}\approx{round(2 * math.pi * base)}$", near="the slowest pair has")
+    assert longest < 2 * math.pi * base
+    # the slowest pair's angle stays below one turn for the stated number of positions
+    assert longest > 60000 and states(qid, "sixty thousand positions", near="the slowest pair has")
     assert states(qid, str(base), near="wavelengths run from")
     assert states(qid, rf"$\omega_i={base}^{{-2i/d}}$", near="Sinusoidal")
     assert states(qid, rf"from $2\pi$ to about $2\pi\times{base}$", near="wavelengths run from")
