@@ -285,6 +285,12 @@ def test_batchnorm_batch_of_two():
     assert states(qid, r"\pm1", near="In the extreme")
     assert states(qid, "2", near="at batch size 2", fields=("short_answer",))
     assert states(qid, r"\pm1", near="at batch size 2", fields=("short_answer",))
+    # only with the biased variance and epsilon -> 0; the unbiased variance gives 1/sqrt(2)
+    unbiased = (pairs - pairs.mean(axis=1, keepdims=True)) / pairs.std(axis=1, ddof=1, keepdims=True)
+    assert np.allclose(np.abs(unbiased), 1 / math.sqrt(2))
+    with_eps = (pairs - pairs.mean(axis=1, keepdims=True)) / np.sqrt(pairs.var(axis=1, keepdims=True) + 1e-5)
+    assert np.all(np.abs(with_eps) < 1)
+    assert states(qid, r"(biased variance, $\epsilon\to0$)", near="at batch size 2", fields=("short_answer",))
 
 
 # ------------------------------------------------- formulas and cited years
