@@ -83,10 +83,16 @@ def test_sinusoidal_wavelengths():
     omegas = base ** (-2 * np.arange(d // 2) / d)
     longest = 2 * math.pi / omegas.min()
     assert 2 * math.pi / omegas.max() == pytest.approx(2 * math.pi)
-    assert states(qid, str(d), near="longest wavelength")
-    assert states(qid, rf"2\pi\times{base}", near="longest wavelength")
-    assert states(qid, str(round(2 * math.pi * base)), near="longest wavelength")
-    assert longest < 2 * math.pi * base and longest > 0.9 * 2 * math.pi * base
+    slowest = int(np.argmin(omegas))
+    exponent = f"{2 * slowest}/{d}"
+    assert 2 * math.pi * base ** eval(exponent) == pytest.approx(longest)
+    assert states(qid, str(d), near="the slowest pair has")
+    assert states(qid, f"$i={slowest}$", near="the slowest pair has")
+    assert states(qid, rf"$2\pi\times{base}^{{{exponent}}}\approx{round(longest)}$", near="the slowest pair has")
+    assert states(qid, rf"just under $2\pi\times{base}\approx{round(2 * math.pi * base)}$", near="the slowest pair has")
+    assert longest < 2 * math.pi * base
+    # the slowest pair's angle stays below one turn for the stated number of positions
+    assert longest > 60000 and states(qid, "sixty thousand positions", near="the slowest pair has")
     assert states(qid, str(base), near="wavelengths run from")
     assert states(qid, rf"$\omega_i={base}^{{-2i/d}}$", near="Sinusoidal")
     assert states(qid, rf"from $2\pi$ to about $2\pi\times{base}$", near="wavelengths run from")
@@ -279,6 +285,12 @@ def test_batchnorm_batch_of_two():
     assert states(qid, r"\pm1", near="In the extreme")
     assert states(qid, "2", near="at batch size 2", fields=("short_answer",))
     assert states(qid, r"\pm1", near="at batch size 2", fields=("short_answer",))
+    # only with the biased variance and epsilon -> 0; the unbiased variance gives 1/sqrt(2)
+    unbiased = (pairs - pairs.mean(axis=1, keepdims=True)) / pairs.std(axis=1, ddof=1, keepdims=True)
+    assert np.allclose(np.abs(unbiased), 1 / math.sqrt(2))
+    with_eps = (pairs - pairs.mean(axis=1, keepdims=True)) / np.sqrt(pairs.var(axis=1, keepdims=True) + 1e-5)
+    assert np.all(np.abs(with_eps) < 1)
+    assert states(qid, r"(biased variance, $\epsilon\to0$)", near="at batch size 2", fields=("short_answer",))
 
 
 # ------------------------------------------------- formulas and cited years
@@ -346,3 +358,19 @@ def test_short_answer_years(qid, author, key):
     text = field(qid, "short_answer")
     assert re.search(re.escape(author) + r"\)?,? \(?" + year, text), (qid, author, year)
     assert key in QUESTIONS[qid]["references"]
+
+
+def test_rank_collapse_threshold():
+    # c^{(3^L-1)/2} r^{3^L} = c^{-1/2} (sqrt(c) r)^{3^L}: the bound falls exactly when sqrt(c) r < 1
+    qid = "attention-rank-collapse"
+    assert states(qid, r"c^{-1/2}(\sqrt c\,\lVert\mathrm{res}(X)\rVert)^{3^L}", near="Since the bound equals")
+    assert states(qid, r"$\sqrt c$ times the residual is below one", near="Since the bound equals")
+    for c, r in [(4.0, 0.4), (0.5, 1.2), (0.5, 1.9), (9.0, 0.2)]:
+        bounds = [c ** ((3 ** n - 1) / 2) * r ** (3 ** n) for n in range(1, 5)]
+        rewritten = [c ** -0.5 * (math.sqrt(c) * r) ** (3 ** n) for n in range(1, 5)]
+        assert np.allclose(bounds, rewritten)
+        shrinking = all(b < a for a, b in zip(bounds, bounds[1:]))
+        assert shrinking == (math.sqrt(c) * r < 1)
+    # c r is not the right threshold: c r > 1 with a shrinking bound, c r < 1 with a growing one
+    assert 4.0 * 0.4 > 1 and math.sqrt(4.0) * 0.4 < 1
+    assert 0.5 * 1.9 < 1 and math.sqrt(0.5) * 1.9 > 1
