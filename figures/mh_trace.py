@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, legend_below, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
 
 SCALES = (0.1, 2.4, 20.0)
 STEPS = 20000
@@ -32,20 +32,34 @@ def autocorrelation(x: np.ndarray, max_lag: int = MAX_LAG) -> np.ndarray:
     return np.array([1.0] + [(c[:-k] @ c[k:]) / len(c) / var for k in range(1, max_lag + 1)])
 
 
+# One style per proposal scale, shared by both panels and the legend. The s=2.4 and s=20 traces cover the
+# same range, so they differ in grey as well as in dash: light solid for the fast-mixing chain, drawn
+# underneath, and dark dashed steps for the chain that mostly stands still.
+STYLES = {
+    0.1: dict(color=GRAYS[0], ls=LINESTYLES[0], marker=MARKERS[0]),
+    2.4: dict(color=GRAYS[3], ls=LINESTYLES[0], marker=MARKERS[1]),
+    20.0: dict(color=GRAYS[2], ls=LINESTYLES[1], marker=MARKERS[2]),
+}
+TRACE = {0.1: dict(lw=0.9, zorder=3), 2.4: dict(lw=0.7, zorder=1), 20.0: dict(lw=0.9, zorder=2, drawstyle="steps-post")}
+
+
 def figure():
     fig, (left, right) = new_figure(panels=2, aspect=0.95)
-    for i, s in enumerate(SCALES):
+    for s in SCALES:
         x, _ = chain(s)
-        left.plot(np.arange(SHOWN), x[:SHOWN], color=GRAYS[i], ls=LINESTYLES[i], lw=0.8, label=f"$s={s:g}$")
-        right.plot(np.arange(MAX_LAG + 1), autocorrelation(x), color=GRAYS[i], ls=LINESTYLES[i],
-                   marker=MARKERS[i], ms=2.0, markevery=5, label=f"$s={s:g}$")
+        style = STYLES[s]
+        left.plot(np.arange(SHOWN), x[:SHOWN], color=style["color"], ls=style["ls"], **TRACE[s])
+        right.plot(np.arange(MAX_LAG + 1), autocorrelation(x), **style, ms=2.5, markevery=5,
+                   label=f"$s={s:g}$")
     left.set_xlabel("iteration")
     left.set_ylabel("state")
     left.set_title("Traces")
-    legend_below(left, ncol=3)
-    right.axhline(0.0, color=GRAYS[3], lw=0.5)
+    left.set_xticks(range(0, SHOWN + 1, 100))
+    right.axhline(0.0, color="0.8", lw=0.5, zorder=0)
     right.set_xlabel("lag")
     right.set_ylabel("autocorrelation")
     right.set_title("Autocorrelation")
-    legend_below(right, ncol=3)
+    right.set_xticks(range(0, MAX_LAG + 1, 10))
+    # one legend for both panels, which share the styles (markers only on the right)
+    fig.legend(*right.get_legend_handles_labels(), loc="outside lower center", ncols=3, handlelength=2.4)
     return fig

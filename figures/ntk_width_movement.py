@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure, width as text_width
 
 N_TRAIN = 8
 STEPS = 400
@@ -90,7 +90,9 @@ def mean_changes() -> np.ndarray:
 
 
 def figure():
-    fig, (left, right) = new_figure(panels=2, aspect=0.9)
+    narrow = text_width() < 4
+    # on a 6in screen the two-row legend takes a fixed height: taller panels keep them readable
+    fig, (left, right) = new_figure(panels=2, aspect=1.2 if narrow else 0.9)
     anchor = np.array([ANCHOR])
     for i, width in enumerate((WIDTHS[0], WIDTHS[-1])):
         (a0, w0), (a, w) = train(width, seed=0)
@@ -100,8 +102,9 @@ def figure():
                   marker=MARKERS[i], label=f"$m={width}$, end")
     left.set_xlabel("$x$")
     left.set_title(r"$\Theta(x,0)$")
-    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=4,
-               fontsize=6, handlelength=1.8)
+    # four entries in one row are wider than a 6in screen; there two columns, m=16 left and m=4096 right
+    fig.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncols=2 if narrow else 4,
+               fontsize=7, handlelength=1.8)
     changes = mean_changes()
     widths = np.array(WIDTHS, dtype=float)
     right.loglog(widths, changes, color=GRAYS[0], ls=LINESTYLES[1], marker=MARKERS[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, legend_below, new_figure, width
 
 # L(N, D) = E + A / N^alpha + B / D^beta; Hoffmann et al. (2022) and the refit of Besiroglu et al. (2024)
 HOFFMANN = dict(E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28)
@@ -32,7 +32,10 @@ def slope(p) -> float:
 
 
 def figure():
-    fig, (left, right) = new_figure(panels=2, aspect=0.9)
+    # on a 6in screen no corner of either panel is free for a legend: they go under the panels, which
+    # are taller to make up for the room the legends take
+    narrow = width() < 4
+    fig, (left, right) = new_figure(panels=2, aspect=1.15 if narrow else 0.9)
     for i, c in enumerate(BUDGETS):
         n = np.geomspace(optimal_n(c) / 30, optimal_n(c) * 30, 200)
         left.semilogx(n, loss(n, c / (6 * n)), color=GRAYS[i % 4], ls=LINESTYLES[i % 4],
@@ -43,7 +46,10 @@ def figure():
     left.set_xlabel("parameters $N$")
     left.set_ylabel("loss")
     left.set_title("Iso-FLOP curves")
-    left.legend(loc="upper right", fontsize=6)
+    if narrow:
+        legend_below(left, ncol=2)
+    else:
+        left.legend(loc="upper right", handlelength=1.5, borderaxespad=0.3)
     c = np.geomspace(1e19, 1e25, 50)
     right.loglog(c, optimal_n(c), color=GRAYS[0], ls=LINESTYLES[0], label="refit")
     right.loglog(c, optimal_n(c, HOFFMANN), color=GRAYS[1], ls=LINESTYLES[1], label="published")
@@ -53,5 +59,8 @@ def figure():
     right.set_xlabel("FLOPs $C$")
     right.set_ylabel("optimal $N$")
     right.set_title("Compute-optimal size")
-    right.legend(loc="upper left", fontsize=6)
+    if narrow:
+        legend_below(right, ncol=1)
+    else:
+        right.legend(loc="lower right", handlelength=1.8)
     return fig

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure
+from matplotlib.lines import Line2D
+
+from handbook.plotting import GRAYS, LINESTYLES, MARKERS, new_figure, width
 
 WIDTH = 256
 DEPTH = 50
@@ -58,16 +60,26 @@ def correlations(rho0: float = 0.0, seed: int = SEED) -> tuple[np.ndarray, np.nd
 
 
 def figure():
-    fig, (left, right) = new_figure(panels=2, aspect=0.9)
+    narrow = width() < 4
+    # on a 6in screen the gains' legend goes under the panels, off the sigma_w^2=1 line; taller panels
+    # there make up for its room
+    fig, (left, right) = new_figure(panels=2, aspect=1.1 if narrow else 0.9)
     layers = np.arange(1, DEPTH + 1)
+    keys = []
     for i, gain in enumerate(GAINS):
         left.semilogy(layers, theory_moments(gain), color=GRAYS[i], ls=LINESTYLES[i], lw=0.8)
         left.semilogy(layers[::4], forward_moments(gain)[::4], color=GRAYS[i], ls="none",
-                      marker=MARKERS[i], label=rf"$\sigma_w^2={gain:g}$")
+                      marker=MARKERS[i])
+        # each gain's key shows its line and its marker
+        keys.append(Line2D([], [], color=GRAYS[i], ls=LINESTYLES[i], lw=0.8, marker=MARKERS[i],
+                           label=rf"$\sigma_w^2={gain:g}$"))
     left.set_xlabel("layer $l$")
     left.set_ylabel("$q_l/q_0$")
     left.set_title("Signal second moment")
-    left.legend(loc="lower left", fontsize=6)
+    if narrow:
+        fig.legend(handles=keys, loc="outside lower center", ncols=3, handlelength=2.2, columnspacing=1.2)
+    else:
+        left.legend(handles=keys, loc="lower left", handlelength=2.2)
     measured, theory = correlations()
     right.plot(layers, theory, color=GRAYS[0], ls=LINESTYLES[0], lw=0.8, label="infinite width")
     right.plot(layers[::2], measured[::2], color=GRAYS[1], ls="none", marker=MARKERS[1],
@@ -76,5 +88,5 @@ def figure():
     right.set_xlabel("layer $l$")
     right.set_ylabel("correlation")
     right.set_title(r"He initialisation, $\rho_0=0$")
-    right.legend(loc="lower right", fontsize=6)
+    right.legend(loc="lower right")
     return fig
