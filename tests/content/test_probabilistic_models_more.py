@@ -167,7 +167,7 @@ def test_kernel_pca_example():
     assert states(qid, "(" + ",".join(str(int(p)) for p in phi) + ")", near="the features are")
     assert np.isclose(phi.mean(), 2 / 3) and states(qid, "2/3", near="with mean")
     top = np.linalg.eigvalsh(K)[-1]
-    assert states(qid, str(int(round(top))), near="uncentred Gram matrix has top eigenvalue")
+    assert has(qid, f"top eigenvalue {int(round(top))}, of which")
     mean_part = n * phi.mean() ** 2
     assert np.isclose(mean_part, 4 / 3) and states(qid, "4/3", near="uncentred Gram matrix has top eigenvalue")
     H = np.eye(n) - np.ones((n, n)) / n
@@ -181,6 +181,7 @@ def test_kernel_pca_example():
     scores *= np.sign(scores[1]) * -1  # orient so the middle point is negative
     assert np.allclose(scores, [1 / 3, -2 / 3, 1 / 3])
     assert states(qid, "(1/3,-2/3,1/3)", near="kernel principal scores")
+    assert has(qid, r"the mean, $\phi=2/3$,")
     pre = np.sqrt(phi.mean())
     assert states(qid, fmt(pre, 3), near="two pre-images")
 
@@ -203,6 +204,10 @@ def test_kalman_one_step():
     assert states(qid, fmt(m1, 1), near="the mean moves to")
     assert states(qid, fmt(P1, 1), near="the variance falls to")
     assert np.isclose(1 / (1 / Pp + 1 / r), P1)
+    assert has(qid, f"${fmt(Pp, 1)}/{fmt(Pp + r, 1)}={fmt(K, 1)}$")
+    assert has(qid, f"${fmt(K, 1)}\\times{int(y)}={fmt(m1, 1)}$")
+    assert has(qid, f"${fmt(1 - K, 1)}\\times{fmt(Pp, 1)}={fmt(P1, 1)}$")
+    assert has(qid, f"$1/(1/{fmt(Pp, 1)}+1/{int(r)})$")
     # the same answer from conditioning the joint Gaussian of (x_1, y_1)
     cov = np.array([[Pp, Pp], [Pp, Pp + r]])
     assert np.isclose(cov[0, 1] / cov[1, 1] * y, m1) and np.isclose(cov[0, 0] - cov[0, 1] ** 2 / cov[1, 1], P1)
@@ -218,7 +223,7 @@ def test_kalman_steady_state():
     assert np.isclose(Pp, closed)
     assert states(qid, str(int(round(Pp))), near="the predicted variance converges")
     assert states(qid, fmt(K, 1), near="steady-state gain is")
-    assert states(qid, fmt(P, 1), near="the filtered variance")
+    assert has(qid, f"steady-state gain is {fmt(K, 1)} and the filtered variance {fmt(P, 1)}:")
     assert np.isclose(K, 0.5) and "half the weight" in field(qid, "answer")
 
 
