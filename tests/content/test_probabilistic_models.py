@@ -68,7 +68,7 @@ def test_chapter_shape():
     assert data["id"] == "probabilistic-models"
     assert data["title"] == "Kernels, Gaussian processes and probabilistic models"
     ids = [q["id"] for q in data["questions"]]
-    assert ids == QIDS
+    assert ids[: len(QIDS)] == QIDS
     assert sum(q["difficulty"] == "hard" for q in data["questions"]) >= 5
     book = yaml.safe_load((CONTENT / "book.yaml").read_text(encoding="utf-8"))
     assert book["chapters"].index("probabilistic-models") == book["chapters"].index("deep-learning-theory") - 1
