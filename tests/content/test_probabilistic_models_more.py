@@ -324,3 +324,58 @@ def test_ep_reverse_kl_minima():
     assert mode.fun < np.log(2)
     assert abs(broad.x[0]) < 1e-3 and broad.fun > mode.fun
     assert states(qid, fmt(broad.fun, 3), near="broad centred Gaussian")
+
+
+# ------------------------------------------------ statements added on review
+
+def test_sor_and_dtc_predictive_variance_far_from_inducing_points():
+    """SoR's predictive variance collapses far from Z; DTC's returns to the prior variance."""
+    qid = "sparse-gp-inducing-points"
+    assert has(qid, "SoR also drops it at test points") and has(qid, "DTC keeps the exact prior variance at test points")
+    x, z, s2 = np.linspace(-2, 2, 20), np.array([-1.0, 0.0, 1.0]), 0.1
+    Kmm = rbf(z, z) + 1e-9 * np.eye(len(z))
+    Kmn = rbf(z, x)
+    Sigma = np.linalg.inv(Kmm + Kmn @ Kmn.T / s2)
+    Ksm = rbf([10.0], z)
+    v_sor = (Ksm @ Sigma @ Ksm.T).item()
+    v_dtc = 1.0 - (Ksm @ np.linalg.solve(Kmm, Ksm.T)).item() + v_sor
+    assert v_sor < 1e-12 and np.isclose(v_dtc, 1.0)
+
+
+def test_kalman_smoother_is_ou_gp_regression():
+    """For the Ornstein-Uhlenbeck kernel, Kalman filtering plus RTS smoothing gives the exact GP posterior."""
+    qid = "kalman-filter"
+    assert has(qid, "Ornstein-Uhlenbeck kernel") and has(qid, "Rauch-Tung-Striebel smoothing")
+    assert has(qid, "in $O(n)$ instead of $O(n^3)$")
+    rng = np.random.default_rng(0)
+    t = np.sort(rng.uniform(0, 10, 40))
+    ell, s2, r = 1.5, 2.0, 0.3
+    K = s2 * np.exp(-np.abs(t[:, None] - t[None, :]) / ell)
+    y = rng.multivariate_normal(np.zeros(len(t)), K + r * np.eye(len(t)))
+    gp_mean = K @ np.linalg.solve(K + r * np.eye(len(t)), y)
+    gp_var = np.diag(K - K @ np.linalg.solve(K + r * np.eye(len(t)), K))
+    # the OU process as a state-space model: x_t = a x_{t-1} + w, Var(w) = s2 (1 - a^2)
+    ms, Ps, mps, Pps, As = [], [], [], [], []
+    m, P = 0.0, s2
+    for i, ti in enumerate(t):
+        a = 1.0 if i == 0 else np.exp(-(ti - t[i - 1]) / ell)
+        mp, Pp = (0.0, s2) if i == 0 else (a * m, a * a * P + s2 * (1 - a * a))
+        gain = Pp / (Pp + r)
+        m, P = mp + gain * (y[i] - mp), (1 - gain) * Pp
+        ms.append(m); Ps.append(P); mps.append(mp); Pps.append(Pp); As.append(a)
+    sm, sP = ms[:], Ps[:]
+    for i in range(len(t) - 2, -1, -1):
+        G = Ps[i] * As[i + 1] / Pps[i + 1]
+        sm[i] = ms[i] + G * (sm[i + 1] - mps[i + 1])
+        sP[i] = Ps[i] + G * G * (sP[i + 1] - Pps[i + 1])
+    assert np.allclose(sm, gp_mean) and np.allclose(sP, gp_var)
+
+
+def test_laplace_boundary_gradient_not_zero():
+    """At the boundary mode of Beta(1, 11) the log density still has slope -10, so the zero-gradient expansion fails."""
+    qid = "laplace-approximation"
+    assert has(qid, "assumes a zero gradient at the mode")
+    k, n = 0, 10
+    g = lambda t: stats.beta(k + 1, n - k + 1).logpdf(t)
+    h = 1e-6
+    assert abs((g(h) - g(0.0)) / h + (n - k)) < 1e-3
