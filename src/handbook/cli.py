@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"handbook {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the PDFs (print, e-reader, flashcards)")
+    build = commands.add_parser("build", help="build the outputs: PDFs, Anki deck, EPUB, HTML handbook")
     _common(build)
     _outputs(build)
     build.set_defaults(run=_run_build)
@@ -84,7 +84,8 @@ def _filters(p: argparse.ArgumentParser) -> None:
 def _outputs(p: argparse.ArgumentParser) -> None:
     _filters(p)
     p.add_argument("--out", type=Path, default=None, help="folder for the PDFs (default dist/ in the project)")
-    p.add_argument("--only", action="append", choices=OUTPUTS, default=[], help="build only this output (repeatable)")
+    p.add_argument("--only", action="append", type=_output_list, default=[], metavar="OUTPUTS",
+                   help=f"build only these outputs, comma-separated or repeated: {','.join(OUTPUTS)} (default all)")
     p.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="print and flashcard paper (default a4)")
     p.add_argument("--answers", choices=["inline", "end", "none"], default="inline",
                    help="answers after each question, at the end of each chapter, or not at all")
@@ -93,6 +94,16 @@ def _outputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fold", action="store_true", help="single-sided fold-over flashcards")
     p.add_argument("--preview", action="store_true",
                    help="first typeset only the edited chapters, numbered as in the full book, into preview.pdf")
+
+
+def _output_list(value: str) -> list[str]:
+    """`epub,html` -> ['epub', 'html'], each checked against the known outputs."""
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in OUTPUTS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown output {', '.join(unknown) or repr(value)}; "
+                                         f"choose from {','.join(OUTPUTS)}")
+    return names
 
 
 def _logging(args: argparse.Namespace) -> None:
@@ -108,8 +119,14 @@ def _selection(args: argparse.Namespace) -> Selection:
 
 def _options(args: argparse.Namespace) -> Options:
     return Options(paper=args.paper, answers=args.answers, ereader=args.ereader, cards=args.cards,
-                   fold=args.fold, outputs=tuple(args.only) or OUTPUTS, selection=_selection(args),
+                   fold=args.fold, outputs=_outputs_asked(args.only), selection=_selection(args),
                    preview=args.preview or args.command == "watch")
+
+
+def _outputs_asked(only: list[list[str]]) -> tuple[str, ...]:
+    """The outputs named by --only, in the registry's order; all of them when none is named."""
+    asked = {name for names in only for name in names}
+    return tuple(o for o in OUTPUTS if o in asked) or OUTPUTS
 
 
 def _out_dir(args: argparse.Namespace) -> Path:
@@ -129,8 +146,9 @@ def _run_build(args: argparse.Namespace) -> int:
 def status_line(report) -> str:
     compiled = ", ".join(f"{o} ({report.passes.get(o, 0)} TeX passes)" for o in report.compiled) or "nothing"
     current = f"; up to date: {', '.join(report.skipped)}" if report.skipped else ""
+    exported = f"; wrote {', '.join(report.exported)}" if report.exported else ""
     return (f"built in {report.seconds:.1f} s: {report.figures_rendered} figures drawn, "
-            f"{len(report.written)} sources rewritten, compiled {compiled}{current}")
+            f"{len(report.written)} sources rewritten, compiled {compiled}{current}{exported}")
 
 
 def _run_check(args: argparse.Namespace) -> int:

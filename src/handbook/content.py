@@ -28,7 +28,7 @@ REF_KEY = re.compile(r"[a-z0-9][a-z0-9_-]*")
 FIGURE_ID = re.compile(r"[a-z][a-z0-9_]*")
 SHORT_ANSWER_WORDS = 70
 
-BOOK_KEYS = {"title", "subtitle", "author", "edition", "chapters"}
+BOOK_KEYS = {"title", "subtitle", "author", "edition", "chapters", "language"}
 CHAPTER_KEYS = {"id", "title", "intro", "questions", "references"}
 QUESTION_KEYS = {
     "id", "title", "difficulty", "kind", "topics", "question", "short_answer",
@@ -190,6 +190,7 @@ def _read_book(tree: Node, trees: dict[str, Node], problems: list[Problem]) -> B
         chapters=[],
         references={},
         figures={},
+        language=fields.string("language", required=False, default="en"),
     )
     order = fields.strings("chapters", SLUG, required=True)
     chapters: dict[str, Chapter] = {}
