@@ -33,7 +33,7 @@ h3, h4 { font-size: 1em; margin: 1em 0 0.3em; }
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; text-align: left; }
-math[display="block"] { margin: 0.5em 0; overflow-x: auto; overflow-y: hidden; }
+.display-math { display: block; margin: 0.5em 0; overflow-x: auto; overflow-y: hidden; }
 .title-page { text-align: center; margin-top: 20%; }
 .bibliography li { margin-bottom: 0.4em; }
 """

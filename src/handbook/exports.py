@@ -132,7 +132,7 @@ def _html(ctx: Context) -> list[Path]:
     return site.write(ctx)
 
 
-WRITERS: dict[str, Callable[[Context], list[Path]]] = {"anki": _anki, "epub": _epub}
+WRITERS: dict[str, Callable[[Context], list[Path]]] = {"anki": _anki, "epub": _epub, "html": _html}
 FILE_NAMES = {"anki": "handbook.apkg", "epub": "handbook.epub", "html": "html/index.html"}
 
 

@@ -13,6 +13,7 @@ import marshal
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from latex2mathml.converter import convert
@@ -52,6 +53,7 @@ class MathError(ValueError):
         self.token = token
 
 
+@lru_cache(maxsize=1)
 def _library_version() -> str:
     try:
         return importlib.metadata.version("latex2mathml")

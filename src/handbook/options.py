@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .errors import UsageError
 from .model import Book, Chapter, Question
 
-OUTPUTS = ("handbook", "ereader", "flashcards", "anki", "epub")
+OUTPUTS = ("handbook", "ereader", "flashcards", "anki", "epub", "html")
 PDF_NAMES = {"handbook": "handbook.pdf", "ereader": "handbook-ereader.pdf", "flashcards": "flashcards.pdf"}
 
 

@@ -17,6 +17,8 @@ from . import render
 from .htmlprose import Math, attribute, escape, to_html
 from .model import Book, Chapter, Prose, Question
 
+LONG_INLINE = 36  # characters of LaTeX from which an inline formula may be wider than a phone
+
 PART_TITLES = {"mistakes": "Common mistakes", "follow_ups": "Follow-up questions",
                "related": "Related questions", "references": "References"}
 
@@ -76,7 +78,18 @@ class WebBook:
     # -- prose ----------------------------------------------------------------
 
     def html(self, prose: Prose) -> str:
-        return to_html(prose.pieces, self.resolve, self.math, paragraphs=True)
+        return to_html(prose.pieces, self.resolve, self.maths, paragraphs=True)
+
+    def maths(self, source: str, display: bool) -> str:
+        """A formula; display ones in a box that scrolls sideways rather than widening the page.
+
+        A long inline formula cannot break across lines, so it is marked: a
+        narrow screen sets it on a line of its own that scrolls.
+        """
+        out = self.math(source, display)
+        if display:
+            return f'<span class="display-math">{out}</span>'
+        return f'<span class="long-math">{out}</span>' if len(source) >= LONG_INLINE else out
 
     def inline(self, prose: Prose) -> str:
         """A short field (a list item) without paragraph wrappers when it is one paragraph."""
