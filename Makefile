@@ -54,6 +54,9 @@ check: $(INSTALLED)
 watch: $(INSTALLED) tex
 	$(BIN)/handbook watch
 
+preview: $(INSTALLED)
+	$(BIN)/handbook preview
+
 test: $(INSTALLED) tex testtools
 	$(BIN)/python -m pytest
 

@@ -5,6 +5,9 @@ build, a rebuild with nothing changed, a one-answer edit and a one
 short-answer edit (seconds, TeX passes per output, peak memory of the
 Python process), and the TeX floor: one pdflatex pass over each final
 main.tex. It writes a Markdown table and checks the targets.
+
+The reflowable editions are timed apart, each alone from a clean build
+folder: the EPUB and the HTML handbook, cold and after a one-answer edit.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from pathlib import Path
 from handbook.build import build
 from handbook.options import Options
 project = Path(sys.argv[1])
+outputs = tuple(sys.argv[2].split(",")) if len(sys.argv) > 2 else ("handbook", "ereader", "flashcards")
 start = time.perf_counter()
-report = build(project, project / "dist", Options())
+report = build(project, project / "dist", Options(outputs=outputs))
 print(json.dumps({
     "seconds": time.perf_counter() - start,
     "passes": report.passes,
@@ -93,8 +97,9 @@ def _question(i: int, rng: random.Random) -> str:
 """
 
 
-def run_build(project: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(project)], capture_output=True, text=True)
+def run_build(project: Path, *outputs: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(project), *([",".join(outputs)] if outputs else [])],
+                         capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(f"build failed for {project}:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -137,9 +142,30 @@ def measure(name: str, project: Path) -> dict:
     edit(project, "short_answer")
     row["short_edit"] = run_build(project)
     row["floor"] = tex_floor(project)
+    row["reflow"] = reflowable(project)
     print(f"{name}: clean {row['clean']['seconds']:.1f} s, no change {row['nochange']['seconds']:.2f} s, "
           f"answer edit {row['answer_edit']['seconds']:.1f} s", flush=True)
     return row
+
+
+def reflowable(project: Path) -> dict[str, tuple[float, float]]:
+    """Seconds for the EPUB and the HTML handbook alone: from a clean build folder, then after an answer edit."""
+    times = {}
+    for output in ("epub", "html"):
+        shutil.rmtree(project / "build", ignore_errors=True)
+        shutil.rmtree(project / "dist", ignore_errors=True)
+        cold = run_build(project, output)["seconds"]
+        edit(project, "answer")
+        times[output] = (cold, run_build(project, output)["seconds"])
+    return times
+
+
+def reflow_table(rows: list[dict]) -> str:
+    head = ("| bank | EPUB clean s | EPUB answer edit s | HTML clean s | HTML answer edit s |\n"
+            "|---|---|---|---|---|\n")
+    return head + "".join(
+        f"| {r['bank']} | {r['reflow']['epub'][0]:.2f} | {r['reflow']['epub'][1]:.2f} | "
+        f"{r['reflow']['html'][0]:.2f} | {r['reflow']['html'][1]:.2f} |\n" for r in rows)
 
 
 def passes(result: dict) -> str:
@@ -196,7 +222,9 @@ def main() -> None:
             project = Path(scratch) / f"synthetic-{size}"
             synthetic_bank(project, size)
             rows.append(measure(f"synthetic-{size}", project))
-    report = "# Benchmark\n\n" + table(rows) + "\n## Targets\n\n" + "\n".join(targets(rows)) + "\n"
+    report = ("# Benchmark\n\n" + table(rows) + "\n## EPUB and HTML\n\n" + reflow_table(rows)
+              + "\nClean includes drawing the figures as SVG and converting every formula to MathML.\n"
+              + "\n## Targets\n\n" + "\n".join(targets(rows)) + "\n")
     args.out.write_text(report)
     print(report)
 

@@ -1,11 +1,10 @@
-"""The command line: `handbook build | check | watch | anki`."""
+"""The command line: `handbook build | check | watch | preview | anki`."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-import time
 from pathlib import Path
 
 from . import __version__
@@ -56,8 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     watch = commands.add_parser("watch", help="rebuild whenever a content, figure or template file changes")
     _common(watch)
     _outputs(watch)
-    watch.add_argument("--interval", type=float, default=0.5, help="seconds between looks (default 0.5)")
     watch.set_defaults(run=_run_watch)
+
+    preview = commands.add_parser("preview", help="serve the HTML handbook on 127.0.0.1, rebuilt and reloaded on save")
+    _common(preview)
+    _filters(preview)
+    preview.add_argument("--out", type=Path, default=None, help="folder holding html/ (default dist/ in the project)")
+    preview.add_argument("--answers", choices=["inline", "end", "none"], default="inline",
+                         help="answers after each question, at the end of each chapter, or not at all")
+    preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    preview.set_defaults(run=_run_preview)
 
     anki = commands.add_parser("anki", help="write an Anki deck (.apkg) that updates in place on re-import")
     _common(anki)
@@ -163,7 +170,14 @@ def _run_check(args: argparse.Namespace) -> int:
 def _run_watch(args: argparse.Namespace) -> int:
     from .watch import watch
 
-    return watch(args.project, _out_dir(args), _options(args), args.interval)
+    return watch(args.project, _out_dir(args), _options(args))
+
+
+def _run_preview(args: argparse.Namespace) -> int:
+    from .serve import run as serve
+
+    options = Options(answers=args.answers, outputs=("html",), selection=_selection(args))
+    return serve(args.project, _out_dir(args), options, args.port)
 
 
 def _run_anki(args: argparse.Namespace) -> int:

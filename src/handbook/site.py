@@ -171,7 +171,7 @@ def _page(book: Book, title: str, body: str, before: tuple[str, str] | None, aft
     pager = _pager(before, after)
     return (f'<!DOCTYPE html>\n<html lang="{attribute(book.language)}">\n<head>\n<meta charset="utf-8"/>\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
-            '<meta name="color-scheme" content="light dark"/>\n'
+            '<meta name="color-scheme" content="light dark"/>\n<link rel="icon" href="data:,"/>\n'
             f"<title>{heading}</title>\n"
             '<link rel="stylesheet" href="style.css"/>\n'
             '<script src="search-index.js" defer="defer"></script>\n'
