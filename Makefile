@@ -7,8 +7,8 @@ TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra
 	texlive-fonts-recommended lmodern cm-super-minimal dvipng latexmk poppler-utils
 TEX_TOOLS := pdflatex latexmk kpsewhich pdftotext pdfinfo pdffonts
 # The real clients the tests check the EPUB and the HTML handbook with.
-TEST_PACKAGES := epubcheck default-jre-headless chromium
-TEST_FILES := /usr/share/java/epubcheck.jar /usr/bin/java /usr/bin/chromium
+TEST_PACKAGES := epubcheck default-jre-headless chromium dvisvgm
+TEST_FILES := /usr/share/java/epubcheck.jar /usr/bin/java /usr/bin/chromium /usr/bin/dvisvgm
 
 .PHONY: all build anki test bench check watch preview tex testtools clean
 
@@ -36,7 +36,7 @@ testtools:
 	@missing=""; for file in $(TEST_FILES); do [ -e $$file ] || missing="$$missing $$file"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing epubcheck and Chromium (missing:$$missing)"; \
+	    echo "Installing epubcheck, Chromium and dvisvgm (missing:$$missing)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES) >/dev/null; \
 	  else \
 	    echo "Missing:$$missing. Install them with:"; \

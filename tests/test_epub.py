@@ -38,10 +38,10 @@ def copy_project(source: Path, target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory) -> Path:
+@pytest.fixture
+def shipped(shipped_copy) -> Path:
     """A copy of the shipped book, so that its build stays out of the checkout."""
-    return copy_project(ROOT, tmp_path_factory.mktemp("shipped") / "book")
+    return shipped_copy
 
 
 def build_epub(project: Path, out: Path, *args: str) -> Path:
@@ -76,8 +76,9 @@ def text_outside_math(element: ET.Element) -> str:
     return (element.text or "") + "".join(text_outside_math(child) for child in element) + (element.tail or "")
 
 
-@pytest.mark.parametrize("args", [(), ("--answers", "end"), ("--chapter", "probability", "--difficulty", "hard")],
-                         ids=["book", "practice", "filtered"])
+@pytest.mark.parametrize("args", [(), ("--math", "svg"), ("--answers", "end"),
+                                  ("--chapter", "probability", "--difficulty", "hard")],
+                         ids=["book", "svg-maths", "practice", "filtered"])
 def test_epubcheck_finds_nothing_in_the_shipped_book(shipped, tmp_path, args):
     report = epubcheck(build_epub(shipped, tmp_path, *args))
     assert "Messages: 0 fatals / 0 errors / 0 warnings" in report, report[-3000:]
@@ -95,6 +96,23 @@ def test_every_formula_of_the_book_is_mathml_and_no_tex_is_left(shipped, tmp_pat
         left = re.findall(r"\\[A-Za-z]+|\\[()\[\]]|\$", text_outside_math(doc))
         assert not left, (name, left[:5])
     assert not any("\\" in "".join(m.itertext()) for m in maths)
+
+
+def test_svg_maths_are_images_sized_in_em_on_the_baseline_with_their_source_as_alt(shipped, tmp_path):
+    files = read(build_epub(shipped, tmp_path, "--math", "svg"))
+    book = load_book(shipped)
+    sources = [s for p in used_prose(book, book.chapters) for s, _ in formulas(p.pieces)]
+    images = [img for doc in chapters(files).values() for img in doc.iter(f"{{{NS['x']}}}img")
+              if img.get("class") == "math"]
+    assert len(images) == len(sources) and not any(b"<math" in d for d in files.values())
+    assert sorted(img.get("alt") for img in images) == sorted(sources)
+    for img in images:
+        assert re.fullmatch(r"width:[\d.]+em;height:[\d.]+em;vertical-align:-?[\d.]+em", img.get("style"))
+        assert f"EPUB/{img.get('src')}" in files
+    lowered = [float(img.get("style").rsplit(":", 1)[1][:-2]) for img in images]
+    assert min(lowered) < -0.1  # formulas with descenders sit below the baseline
+    opf = files["EPUB/package.opf"].decode()
+    assert "describedMath" in opf and ">MathML<" not in opf
 
 
 def sample(command: str) -> str:

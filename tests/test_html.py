@@ -24,11 +24,9 @@ EPOCH = 1_750_000_000
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory) -> Path:
-    """The shipped book built as HTML (and EPUB, so both share one build) in a copy of the project."""
-    project = tmp_path_factory.mktemp("html") / "book"
-    for folder in ("content", "figures"):
-        shutil.copytree(ROOT / folder, project / folder)
+def shipped(shipped_copy) -> Path:
+    """The shipped book built as HTML in a copy of the project."""
+    project = shipped_copy
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     try:

@@ -99,6 +99,8 @@ def _outputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ereader", choices=list(SCREENS), default="6in", help="e-reader screen profile (default 6in)")
     p.add_argument("--cards", choices=list(GRIDS), default="2x4", help="flashcards per sheet, columns x rows")
     p.add_argument("--fold", action="store_true", help="single-sided fold-over flashcards")
+    p.add_argument("--math", choices=["mathml", "svg"], default="mathml",
+                   help="EPUB maths as MathML (default) or as SVG drawn by TeX, for readers without MathML")
     p.add_argument("--preview", action="store_true",
                    help="first typeset only the edited chapters, numbered as in the full book, into preview.pdf")
 
@@ -127,7 +129,7 @@ def _selection(args: argparse.Namespace) -> Selection:
 def _options(args: argparse.Namespace) -> Options:
     return Options(paper=args.paper, answers=args.answers, ereader=args.ereader, cards=args.cards,
                    fold=args.fold, outputs=_outputs_asked(args.only), selection=_selection(args),
-                   preview=args.preview or args.command == "watch")
+                   preview=args.preview or args.command == "watch", math=args.math)
 
 
 def _outputs_asked(only: list[list[str]]) -> tuple[str, ...]:

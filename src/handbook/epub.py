@@ -35,6 +35,8 @@ figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; text-align: left; }
 .display-math { display: block; margin: 0.5em 0; overflow-x: auto; overflow-y: hidden; }
 .title-page { text-align: center; margin-top: 20%; }
+img.math { display: inline; margin: 0; }
+.display-math img.math { display: block; margin: 0 auto; }
 .bibliography li { margin-bottom: 0.4em; }
 """
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
@@ -71,8 +73,9 @@ def chapter_file(chapter: Chapter) -> str:
 def epub_bytes(ctx: Context) -> bytes:
     """The whole book as EPUB bytes."""
     svgs = ctx.svg_bytes()
-    web = WebBook(ctx.book, ctx.chapters, ctx.options.answers, ctx.math(), chapter_file, "bibliography.xhtml",
-                  {f: f"figures/{f}.svg" for f in svgs})
+    svg_math = ctx.svg_math() if ctx.options.math == "svg" else None
+    web = WebBook(ctx.book, ctx.chapters, ctx.options.answers, svg_math or ctx.math(), chapter_file,
+                  "bibliography.xhtml", {f: f"figures/{f}.svg" for f in svgs})
     lang = ctx.book.language
     docs = {"title.xhtml": _page(lang, ctx.book.title, _title_page(ctx.book))}
     for chapter in ctx.chapters:
@@ -81,6 +84,8 @@ def epub_bytes(ctx: Context) -> bytes:
         docs["bibliography.xhtml"] = _page(lang, "Bibliography", web.bibliography_body())
     nav = _page(lang, "Contents", _nav(web, ctx.chapters, bool(web.references)))
     images = {f"figures/{f}.svg": data for f, data in svgs.items()}
+    if svg_math is not None:
+        images.update(svg_math.files())
     opf = _package(ctx, docs, images)
     files = {"EPUB/package.opf": opf, "EPUB/nav.xhtml": nav, "EPUB/style.css": CSS}
     files.update({f"EPUB/{name}": text for name, text in docs.items()})
@@ -136,6 +141,10 @@ def _nav(web: WebBook, chapters: list[Chapter], bibliography: bool) -> str:
             f'<nav epub:type="landmarks" id="landmarks" hidden="hidden"><h2>Landmarks</h2><ol>{marks}</ol></nav>')
 
 
+def _feature_order(pair: tuple[str, str]) -> int:
+    return [p for p, _ in ACCESSIBILITY].index(pair[0])
+
+
 def identifier(book: Book) -> str:
     """A stable identifier derived from the book: the same for every build of it."""
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"handbook:{book.title}\0{book.author}\0{book.edition}"))
@@ -151,8 +160,13 @@ def _package(ctx: Context, docs: dict[str, str], images: dict[str, bytes]) -> st
             f'<meta property="dcterms:modified">{modified}</meta>']
     if book.subtitle:
         meta.append(f"<dc:description>{escape(book.subtitle)}</dc:description>")
-    meta += [f'<meta property="{prop}">{value}</meta>' for prop, value in ACCESSIBILITY]
-    meta.append(f'<meta property="schema:accessibilitySummary">{escape(SUMMARY)}</meta>')
+    mathml = ctx.options.math == "mathml"
+    features = [(p, v) for p, v in ACCESSIBILITY if mathml or v != "MathML"]
+    if not mathml:
+        features.append(("schema:accessibilityFeature", "describedMath"))
+    meta += [f'<meta property="{prop}">{value}</meta>' for prop, value in sorted(features, key=_feature_order)]
+    summary = SUMMARY if mathml else SUMMARY.replace("Formulas are MathML", "Formulas are SVG images")
+    meta.append(f'<meta property="schema:accessibilitySummary">{escape(summary)}</meta>')
     manifest = ['<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
                 '<item id="css" href="style.css" media-type="text/css"/>']
     spine = []

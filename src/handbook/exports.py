@@ -19,6 +19,7 @@ from .errors import ContentError, Pos, Problem
 from .mathml import Converter, MathError
 from .model import Book, Chapter, Prose
 from .options import PRINT_FIGURE_IN, Options
+from .texmath import SvgMath
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Context:
     drawn: int = 0
     _svgs: dict[str, Path] | None = field(default=None, repr=False)
     _math: Converter | None = field(default=None, repr=False)
+    _svg_math: SvgMath | None = field(default=None, repr=False)
 
     @property
     def build_dir(self) -> Path:
@@ -70,6 +72,14 @@ class Context:
             if problems:
                 raise ContentError(list(dict.fromkeys(problems)))
         return self._math
+
+    def svg_math(self) -> SvgMath:
+        """Formulas drawn by TeX as SVG, every one of the selection drawn first."""
+        if self._svg_math is None:
+            self._svg_math = SvgMath(self.build_dir, self.epoch)
+            self._svg_math.prepare([(p, source, display) for p in used_prose(self.book, self.chapters)
+                                    for source, display in formulas(p.pieces)])
+        return self._svg_math
 
     def finish(self) -> None:
         if self._math is not None:

@@ -99,3 +99,4 @@ class Options:
     outputs: tuple[str, ...] = OUTPUTS
     selection: Selection = field(default_factory=Selection)
     preview: bool = False  # also typeset the edited chapters alone, first
+    math: str = "mathml"  # EPUB maths: mathml | svg (drawn by TeX)
