@@ -31,6 +31,7 @@ from . import figures as figures_mod
 from . import prose as prose_mod
 from .exports import SVG_DIR, Context
 from .htmlprose import mathjax, to_html
+from .webbook import surnames
 from .build import edit_epoch
 from .content import load_book
 from .errors import ContentError, Pos, Problem
@@ -338,16 +339,7 @@ def _resolver(book: Book) -> prose_mod.Resolver:
 def _cite_label(book: Book, key: str) -> str:
     """'Doe 2020' for one reference key."""
     ref = book.references.get(key)
-    return f"{_authors_short(ref.author)} {ref.year}" if ref else key
-
-
-def _authors_short(author: str) -> str:
-    """'Jane Doe' -> 'Doe'; two authors joined by 'and'; three or more 'et al.'."""
-    names = [n for n in re.split(r",\s*|\s+and\s+", author) if n.strip()]
-    surnames = [n.split()[-1] for n in names]
-    if len(surnames) <= 2:
-        return " and ".join(surnames)
-    return f"{surnames[0]} et al."
+    return f"{surnames(ref.author)} {ref.year}" if ref else key
 
 
 def _draft(book: Book, chapter: Chapter, q: Question, media: dict[str, Path],

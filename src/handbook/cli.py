@@ -120,6 +120,7 @@ def _logging(args: argparse.Namespace) -> None:
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
     logging.getLogger("matplotlib").setLevel(logging.WARNING)
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)
 
 
 def _selection(args: argparse.Namespace) -> Selection:

@@ -21,7 +21,7 @@ from .build import build
 from .errors import ContentError, HandbookError
 from .options import Options
 from .site import FOLDER, INDEX
-from .watch import changes
+from .watch import changes, first
 
 STATE_PATH = "/__preview__/state"
 SCRIPT_PATH = "/__preview__/reload.js"
@@ -156,7 +156,7 @@ def run(project: Path, out_dir: Path, options: Options, port: int,
         stop: threading.Event | None = None, ready=None) -> int:
     """Build, serve, rebuild on every save until Ctrl-C (or `stop`)."""
     preview = Preview(project, out_dir, options)
-    print(preview.rebuild(), flush=True)
+    first(project, lambda: print(preview.rebuild(), flush=True))
     httpd = server(preview, port)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

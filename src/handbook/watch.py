@@ -45,6 +45,14 @@ def _relevant(change: watchfiles.Change, path: str) -> bool:
     return not name.startswith((".", "#")) and not name.endswith(("~", ".swp", ".pyc"))
 
 
+def first(project: Path, run) -> None:
+    """The first build, run again if a file was saved while it ran (the watcher starts after it)."""
+    before = snapshot(project)
+    run()
+    if snapshot(project) != before:
+        run()
+
+
 def once(project: Path, out_dir: Path, options: Options) -> str:
     """Build and describe the result in one line (problems follow it)."""
     stamp = time.strftime("%H:%M:%S")
@@ -61,10 +69,10 @@ def once(project: Path, out_dir: Path, options: Options) -> str:
 
 def watch(project: Path, out_dir: Path, options: Options) -> int:
     """Build, then rebuild after each save, until Ctrl-C."""
-    print(once(project, out_dir, options), flush=True)
+    first(project, lambda: print(once(project, out_dir, options), flush=True))
     for _ in changes(project):
         print(once(project, out_dir, options), flush=True)
     return 0
 
 
-__all__ = ["watch", "once", "snapshot", "changes"]
+__all__ = ["watch", "once", "first", "snapshot", "changes"]

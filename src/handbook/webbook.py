@@ -70,7 +70,7 @@ class WebBook:
 
     def cite(self, key: str) -> str:
         ref = self.book.references.get(key)
-        label = escape(f"{_surnames(ref.author)} {ref.year}" if ref else key)
+        label = escape(f"{surnames(ref.author)} {ref.year}" if ref else key)
         if not any(r["key"] == key for r in self.references):
             return label
         return f'<a class="cite" href="{self.bibliography_file}#ref-{key}">{label}</a>'
@@ -172,7 +172,7 @@ class WebBook:
         return f'<h1 id="bibliography">Bibliography</h1><ul class="bibliography">{entries}</ul>'
 
 
-def _surnames(author: str) -> str:
+def surnames(author: str) -> str:
     """'Jane Doe' -> 'Doe'; two authors joined by 'and'; three or more 'et al.'."""
     names = [n for n in re.split(r",\s*|\s+and\s+", author) if n.strip()]
     surnames = [n.split()[-1] for n in names]
