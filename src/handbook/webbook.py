@@ -175,18 +175,6 @@ class WebBook:
 def surnames(author: str) -> str:
     """'Jane Doe' -> 'Doe'; two authors joined by 'and'; three or more 'et al.'."""
     names = [n for n in re.split(r",\s*|\s+and\s+", author) if n.strip()]
-    surnames = [n.split()[-1] for n in names]
-    return " and ".join(surnames) if len(surnames) <= 2 else f"{surnames[0]} et al."
+    last = [n.split()[-1] for n in names]
+    return " and ".join(last) if len(last) <= 2 else f"{last[0]} et al."
 
-
-def maths_count(pieces: list) -> int:
-    """Formulas in pieces, nested ones included."""
-    count = 0
-    for piece in pieces:
-        if piece[0] == "m":
-            count += 1
-        elif piece[0] in ("emph", "textbf", "texttt"):
-            count += maths_count(piece[1])
-        elif piece[0] in ("itemize", "enumerate"):
-            count += sum(maths_count(item) for item in piece[1])
-    return count
