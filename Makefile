@@ -6,10 +6,13 @@ INSTALLED := $(VENV)/.installed
 TEX_PACKAGES := texlive-latex-base texlive-latex-recommended texlive-latex-extra \
 	texlive-fonts-recommended lmodern cm-super-minimal dvipng latexmk poppler-utils
 TEX_TOOLS := pdflatex latexmk kpsewhich pdftotext pdfinfo pdffonts
+# The real clients the tests check the EPUB and the HTML handbook with.
+TEST_PACKAGES := epubcheck default-jre-headless chromium dvisvgm
+TEST_FILES := /usr/share/java/epubcheck.jar /usr/bin/java /usr/bin/chromium /usr/bin/dvisvgm
 
 MATHJAX := tests/mathjax/node_modules/mathjax-full
 
-.PHONY: all build anki test bench check watch tex clean
+.PHONY: all build anki test bench check watch preview tex testtools clean
 
 all: build
 
@@ -31,9 +34,21 @@ tex:
 	  fi; \
 	fi
 
+testtools:
+	@missing=""; for file in $(TEST_FILES); do [ -e $$file ] || missing="$$missing $$file"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing epubcheck, Chromium and dvisvgm (missing:$$missing)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES) >/dev/null; \
+	  else \
+	    echo "Missing:$$missing. Install them with:"; \
+	    echo "  sudo apt-get install -y --no-install-recommends $(TEST_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
 build: $(INSTALLED) tex
 	$(BIN)/handbook build
-	$(BIN)/handbook anki
 
 check: $(INSTALLED)
 	$(BIN)/handbook check
@@ -56,7 +71,10 @@ $(MATHJAX): tests/mathjax/package.json tests/mathjax/package-lock.json
 	npm ci --prefix tests/mathjax --no-audit --no-fund --silent
 	touch $@
 
-test: $(INSTALLED) tex $(MATHJAX)
+preview: $(INSTALLED)
+	$(BIN)/handbook preview
+
+test: $(INSTALLED) tex testtools $(MATHJAX)
 	$(BIN)/python -m pytest
 
 # The benchmark runs pandoc beside the build, as the peer to compare with.

@@ -8,6 +8,9 @@ written); TeX passes per output and the peak memory of the Python process;
 and the TeX floor, one pdflatex pass over each final main.tex. Beside it
 runs the pandoc peer: the same questions as one Markdown file, built with
 pandoc and pdflatex. It writes a Markdown table and checks the targets.
+
+The reflowable editions are timed apart, each alone from a clean build
+folder: the EPUB and the HTML handbook, cold and after a one-answer edit.
 """
 
 from __future__ import annotations
@@ -34,9 +37,11 @@ from pathlib import Path
 from handbook.build import build
 from handbook.options import Options
 project = Path(sys.argv[1])
-preview = sys.argv[2:] == ["preview"]
+args = sys.argv[2:]
+preview = "preview" in args
+outputs = tuple(next((a for a in args if a != "preview"), "handbook,ereader,flashcards").split(","))
 start = time.perf_counter()
-report = build(project, project / "dist", Options(preview=preview))
+report = build(project, project / "dist", Options(outputs=outputs, preview=preview))
 print(json.dumps({
     "seconds": time.perf_counter() - start,
     "stages": report.stages,
@@ -151,6 +156,7 @@ def measure(name: str, project: Path) -> dict:
     row["preview"] = run_build(project, "preview")
     row["floor"] = tex_floor(project)
     row["pandoc"] = pandoc_peer(project)
+    row["reflow"] = reflowable(project)
     print(f"{name}: clean {row['clean']['seconds']:.1f} s, no change {row['nochange']['seconds']:.2f} s, "
           f"answer edit {row['answer_edit']['seconds']:.1f} s, preview {row['preview']['preview_ready']:.2f} s",
           flush=True)
@@ -182,6 +188,24 @@ def pandoc_peer(project: Path) -> float | None:
                               capture_output=True, text=True)
         seconds = time.perf_counter() - start
     return seconds if done.returncode == 0 else None
+def reflowable(project: Path) -> dict[str, tuple[float, float]]:
+    """Seconds for the EPUB and the HTML handbook alone: from a clean build folder, then after an answer edit."""
+    times = {}
+    for output in ("epub", "html"):
+        shutil.rmtree(project / "build", ignore_errors=True)
+        shutil.rmtree(project / "dist", ignore_errors=True)
+        cold = run_build(project, output)["seconds"]
+        edit(project, "answer")
+        times[output] = (cold, run_build(project, output)["seconds"])
+    return times
+
+
+def reflow_table(rows: list[dict]) -> str:
+    head = ("| bank | EPUB clean s | EPUB answer edit s | HTML clean s | HTML answer edit s |\n"
+            "|---|---|---|---|---|\n")
+    return head + "".join(
+        f"| {r['bank']} | {r['reflow']['epub'][0]:.2f} | {r['reflow']['epub'][1]:.2f} | "
+        f"{r['reflow']['html'][0]:.2f} | {r['reflow']['html'][1]:.2f} |\n" for r in rows)
 
 
 def passes(result: dict) -> str:
@@ -241,7 +265,9 @@ def main() -> None:
             project = Path(scratch) / f"synthetic-{size}"
             synthetic_bank(project, size)
             rows.append(measure(f"synthetic-{size}", project))
-    report = "# Benchmark\n\n" + table(rows) + "\n## Targets\n\n" + "\n".join(targets(rows)) + "\n"
+    report = ("# Benchmark\n\n" + table(rows) + "\n## EPUB and HTML\n\n" + reflow_table(rows)
+              + "\nClean includes drawing the figures as SVG and converting every formula to MathML.\n"
+              + "\n## Targets\n\n" + "\n".join(targets(rows)) + "\n")
     args.out.write_text(report)
     print(report)
 

@@ -11,6 +11,16 @@ import pytest
 from handbook.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def shipped_copy(tmp_path_factory) -> Path:
+    """One copy of the shipped book for the EPUB and HTML tests, so figures and formulas are drawn once."""
+    project = tmp_path_factory.mktemp("shipped-copy") / "book"
+    for folder in ("content", "figures"):
+        shutil.copytree(ROOT / folder, project / folder)
+    return project
 
 
 @pytest.fixture

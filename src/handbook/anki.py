@@ -29,6 +29,9 @@ import genanki
 
 from . import figures as figures_mod
 from . import prose as prose_mod
+from .exports import SVG_DIR, Context
+from .htmlprose import mathjax, to_html
+from .webbook import surnames
 from .build import edit_epoch
 from .content import load_book
 from .errors import ContentError, Pos, Problem
@@ -38,7 +41,8 @@ from .store import write_bytes, write_text
 
 STATE_FILE = "anki-state.json"
 MODEL_KEY = "#model"  # in the state file; no question id can start with #
-FIGURE_DIR = "anki-figures"
+FIGURE_DIR = SVG_DIR  # drawn once per build for the deck, the EPUB and the HTML handbook
+FILE_NAME = "handbook.apkg"
 MIN_ID_TIME = 1_000_000_000  # note and card ids are creation times in ms; keep them plausible
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 GUID_NAMESPACE = "handbook"
@@ -168,8 +172,19 @@ def export(project: Path, out: Path, selection: Selection) -> int:
     """Write the selected questions to the Anki package `out`; returns the number of notes."""
     book = load_book(project, project / "build" / "cache")
     chapters = selection.apply(book)
+    return deck(project, book, chapters, out, _render_figures(project, book, chapters))[0]
+
+
+def write(ctx: Context) -> list[Path]:
+    """The deck as one output of a build: dist/handbook.apkg, figures shared with the other outputs."""
+    out = ctx.out_dir / FILE_NAME
+    media = {media_name(ctx.book, f): path for f, path in ctx.svgs().items()}
+    return [out] if deck(ctx.project, ctx.book, ctx.chapters, out, media)[1] else []
+
+
+def deck(project: Path, book: Book, chapters: list[Chapter], out: Path, media: dict[str, Path]) -> tuple[int, bool]:
+    """Write the deck; returns the number of notes and whether the file changed."""
     check_mathjax(_used_prose(book, chapters))
-    media = _render_figures(project, book, chapters)
     model = _model(book)
     resolve = _resolver(book)
     drafts = [_draft(book, c, q, media, resolve) for c in chapters for q in c.questions]
@@ -179,9 +194,9 @@ def export(project: Path, out: Path, selection: Selection) -> int:
     model_mod = _stamp(state, MODEL_KEY, _digest([model.name, model.fields, model.templates, model.css]), epoch)
     notes = {d.qid: _note(model, d, _stamp(state, d.qid, d.digest, epoch), i) for i, d in enumerate(drafts)}
     decks = _decks(book, chapters, notes, resolve)
-    write_bytes(out, package_bytes(decks, model_mod, media))
+    changed = write_bytes(out, package_bytes(decks, model_mod, media))
     write_text(state_path, json.dumps(state, indent=1, sort_keys=True) + "\n")
-    return len(notes)
+    return len(notes), changed
 
 
 # -- identity -----------------------------------------------------------------
@@ -292,7 +307,7 @@ def media_name(book: Book, figure_id: str) -> str:
 
 
 def _escape(text: str) -> str:
-    """Text as HTML, quotes left alone as prose.to_html leaves them."""
+    """Text as HTML, quotes left alone as the prose writer leaves them."""
     return html.escape(text, quote=False)
 
 
@@ -316,16 +331,7 @@ def _resolver(book: Book) -> prose_mod.Resolver:
 def _cite_label(book: Book, key: str) -> str:
     """'Doe 2020' for one reference key."""
     ref = book.references.get(key)
-    return f"{_authors_short(ref.author)} {ref.year}" if ref else key
-
-
-def _authors_short(author: str) -> str:
-    """'Jane Doe' -> 'Doe'; two authors joined by 'and'; three or more 'et al.'."""
-    names = [n for n in re.split(r",\s*|\s+and\s+", author) if n.strip()]
-    surnames = [n.split()[-1] for n in names]
-    if len(surnames) <= 2:
-        return " and ".join(surnames)
-    return f"{surnames[0]} et al."
+    return f"{surnames(ref.author)} {ref.year}" if ref else key
 
 
 def _draft(book: Book, chapter: Chapter, q: Question, media: dict[str, Path],
@@ -346,7 +352,7 @@ def _draft(book: Book, chapter: Chapter, q: Question, media: dict[str, Path],
 
 def _html(prose: Prose, resolve: prose_mod.Resolver) -> str:
     """A prose field as HTML, maths left for MathJax."""
-    return prose_mod.to_html(prose.pieces, resolve).strip()
+    return to_html(prose.pieces, resolve, mathjax).strip()
 
 
 def _answer(book: Book, q: Question, resolve: prose_mod.Resolver) -> str:

@@ -16,11 +16,11 @@ import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import compile as tex
-from . import content, figures, preview, render
+from . import content, exports, figures, preview, render
 from .errors import TexError
 from .model import Book
 from .options import PDF_NAMES, PRINT_FIGURE_IN, SCREENS, Options
@@ -44,6 +44,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     preview: preview.Preview | None = None
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
+    exported: list[str] = field(default_factory=list)  # outputs other than PDFs whose file changed
 
 
 def build_dir(project: Path) -> Path:
@@ -59,16 +60,44 @@ def build(project: Path, out_dir: Path, options: Options) -> Report:
     """Check, draw, render and compile; one progress line per stage."""
     start = time.perf_counter()
     report = Report()
-    tex.require_tex()
+    pdfs = tuple(o for o in options.outputs if o in PDF_NAMES)
+    if pdfs:
+        tex.require_tex()
     with _stage("content", report) as note:
         book = check(project)
         chapters = options.selection.apply(book)
         note(f"{len(chapters)} chapters, {sum(len(c.questions) for c in chapters)} questions")
+    epoch = source_date_epoch(project)
+    files = [o for o in options.outputs if o in exports.WRITERS]
+    if files:
+        with _stage("exports", report) as note:
+            ctx = exports.Context(project, out_dir, book, chapters, options, epoch)
+            note(_export(ctx, files, report))
+    if pdfs:
+        _typeset(project, out_dir, book, chapters, replace(options, outputs=pdfs), epoch, report)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _export(ctx: exports.Context, outputs: list[str], report: Report) -> str:
+    """Run each file output on the shared context; say what changed."""
+    try:
+        for output in outputs:
+            if exports.WRITERS[output](ctx):
+                report.exported.append(output)
+    finally:
+        ctx.finish()
+    report.figures_rendered += ctx.drawn
+    return ", ".join(f"{o} {'written' if o in report.exported else 'unchanged'}" for o in outputs)
+
+
+def _typeset(project: Path, out_dir: Path, book: Book, chapters, options: Options, epoch: int,
+             report: Report) -> None:
+    """The PDFs: figures, LaTeX sources, TeX."""
     with _stage("figures", report) as note:
         figure_files = _figures(project, book, chapters, options, report)
         note(f"{report.figures_rendered} drawn")
     with _stage("latex", report) as note:
-        epoch = source_date_epoch(project)
         sources = _sources(project, book, chapters, options, figure_files)
         folders = {o: _prepare(build_dir(project) / o, sources[o], build_dir(project) / "figures", epoch, report)
                    for o in options.outputs}
@@ -79,8 +108,6 @@ def build(project: Path, out_dir: Path, options: Options) -> Report:
     with _stage("tex", report) as note:
         _compile_all(folders, out_dir, epoch, report, card_faces(book))
         note(", ".join(f"{o} {report.passes[o]} passes" for o in report.compiled) or "all up to date")
-    report.seconds = time.perf_counter() - start
-    return report
 
 
 def _preview(project: Path, out_dir: Path, epoch: int, folders, report: Report) -> str:
@@ -126,8 +153,9 @@ def _figures(project: Path, book: Book, chapters, options: Options, report: Repo
     wanted = {o: widths[o] for o in options.outputs if o in widths}
     if not used or not wanted:
         return {o: {} for o in options.outputs}
-    files, report.figures_rendered = figures.render(
+    files, drawn = figures.render(
         project, [book.figures[f] for f in used], sorted(set(wanted.values())), build_dir(project) / "figures")
+    report.figures_rendered += drawn
     return {o: {f: files[(f, wanted[o])].name for f in used} if o in wanted else {} for o in options.outputs}
 
 

@@ -1,11 +1,10 @@
-"""The command line: `handbook build | check | watch | anki`."""
+"""The command line: `handbook build | check | watch | preview | anki`."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-import time
 from pathlib import Path
 
 from . import __version__
@@ -58,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"handbook {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the PDFs (print, e-reader, flashcards)",
+    build = commands.add_parser("build", help="build the outputs: PDFs, Anki deck, EPUB, HTML handbook",
                                 epilog=BUILD_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(build)
     _outputs(build)
@@ -71,11 +70,18 @@ def _parser() -> argparse.ArgumentParser:
     watch = commands.add_parser("watch", help="rebuild whenever a content, figure or template file changes")
     _common(watch)
     _outputs(watch)
-    watch.add_argument("--interval", type=float, default=0.5, help="seconds between looks (default 0.5)")
     watch.set_defaults(run=_run_watch)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of content files, for YAML editors")
     schema.set_defaults(run=_run_schema, quiet=False, verbose=False)
+    preview = commands.add_parser("preview", help="serve the HTML handbook on 127.0.0.1, rebuilt and reloaded on save")
+    _common(preview)
+    _filters(preview)
+    preview.add_argument("--out", type=Path, default=None, help="folder holding html/ (default dist/ in the project)")
+    preview.add_argument("--answers", choices=["inline", "end", "none"], default="inline",
+                         help="answers after each question, at the end of each chapter, or not at all")
+    preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    preview.set_defaults(run=_run_preview)
 
     anki = commands.add_parser("anki", help="write an Anki deck (.apkg) that updates in place on re-import")
     _common(anki)
@@ -102,15 +108,28 @@ def _filters(p: argparse.ArgumentParser) -> None:
 def _outputs(p: argparse.ArgumentParser) -> None:
     _filters(p)
     p.add_argument("--out", type=Path, default=None, help="folder for the PDFs (default dist/ in the project)")
-    p.add_argument("--only", action="append", choices=OUTPUTS, default=[], help="build only this output (repeatable; default: all)")
+    p.add_argument("--only", action="append", type=_output_list, default=[], metavar="OUTPUTS",
+                   help=f"build only these outputs, comma-separated or repeated: {','.join(OUTPUTS)} (default all)")
     p.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="print and flashcard paper (default a4)")
     p.add_argument("--answers", choices=["inline", "end", "none"], default="inline",
                    help="answers after each question, at the end of each chapter, or not at all (default inline)")
     p.add_argument("--ereader", choices=list(SCREENS), default="6in", help="e-reader screen profile (default 6in)")
     p.add_argument("--cards", choices=list(GRIDS), default="2x4", help="flashcards per sheet, columns x rows (default 2x4)")
     p.add_argument("--fold", action="store_true", help="single-sided fold-over flashcards")
+    p.add_argument("--math", choices=["mathml", "svg"], default="mathml",
+                   help="EPUB maths as MathML (default) or as SVG drawn by TeX, for readers without MathML")
     p.add_argument("--preview", action="store_true",
                    help="first typeset only the edited chapters, numbered as in the full book, into preview.pdf")
+
+
+def _output_list(value: str) -> list[str]:
+    """`epub,html` -> ['epub', 'html'], each checked against the known outputs."""
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [n for n in names if n not in OUTPUTS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown output {', '.join(unknown) or repr(value)}; "
+                                         f"choose from {','.join(OUTPUTS)}")
+    return names
 
 
 def _logging(args: argparse.Namespace) -> None:
@@ -118,6 +137,7 @@ def _logging(args: argparse.Namespace) -> None:
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
     logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
     logging.getLogger("matplotlib").setLevel(logging.WARNING)
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)
 
 
 def _selection(args: argparse.Namespace) -> Selection:
@@ -126,8 +146,14 @@ def _selection(args: argparse.Namespace) -> Selection:
 
 def _options(args: argparse.Namespace) -> Options:
     return Options(paper=args.paper, answers=args.answers, ereader=args.ereader, cards=args.cards,
-                   fold=args.fold, outputs=tuple(args.only) or OUTPUTS, selection=_selection(args),
-                   preview=args.preview or args.command == "watch")
+                   fold=args.fold, outputs=_outputs_asked(args.only), selection=_selection(args),
+                   preview=args.preview or args.command == "watch", math=args.math)
+
+
+def _outputs_asked(only: list[list[str]]) -> tuple[str, ...]:
+    """The outputs named by --only, in the registry's order; all of them when none is named."""
+    asked = {name for names in only for name in names}
+    return tuple(o for o in OUTPUTS if o in asked) or OUTPUTS
 
 
 def _out_dir(args: argparse.Namespace) -> Path:
@@ -147,8 +173,9 @@ def _run_build(args: argparse.Namespace) -> int:
 def status_line(report) -> str:
     compiled = ", ".join(f"{o} ({report.passes.get(o, 0)} TeX passes)" for o in report.compiled) or "nothing"
     current = f"; up to date: {', '.join(report.skipped)}" if report.skipped else ""
+    exported = f"; wrote {', '.join(report.exported)}" if report.exported else ""
     return (f"built in {report.seconds:.1f} s: {report.figures_rendered} figures drawn, "
-            f"{len(report.written)} sources rewritten, compiled {compiled}{current}")
+            f"{len(report.written)} sources rewritten, compiled {compiled}{current}{exported}")
 
 
 def _run_check(args: argparse.Namespace) -> int:
@@ -163,7 +190,14 @@ def _run_check(args: argparse.Namespace) -> int:
 def _run_watch(args: argparse.Namespace) -> int:
     from .watch import watch
 
-    return watch(args.project, _out_dir(args), _options(args), args.interval)
+    return watch(args.project, _out_dir(args), _options(args))
+
+
+def _run_preview(args: argparse.Namespace) -> int:
+    from .serve import run as serve
+
+    options = Options(answers=args.answers, outputs=("html",), selection=_selection(args))
+    return serve(args.project, _out_dir(args), options, args.port)
 
 
 def _run_schema(args: argparse.Namespace) -> int:

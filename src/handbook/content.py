@@ -211,6 +211,7 @@ def _read_book(tree: Node, trees: dict[str, Node], problems: list[Problem]) -> B
         chapters=[],
         references={},
         figures={},
+        language=fields.string("language", required=False, default="en"),
     )
     order = fields.strings("chapters", SLUG)
     chapters: dict[str, Chapter] = {}

@@ -88,6 +88,7 @@ class Book:
     chapters: list[Chapter]
     references: dict[str, Reference]
     figures: dict[str, Figure]
+    language: str = "en"  # BCP 47, for the EPUB and the web pages
 
     def questions(self) -> list[Question]:
         return [q for chapter in self.chapters for q in chapter.questions]

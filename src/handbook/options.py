@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .errors import UsageError
 from .model import Book, Chapter, Question
 
-OUTPUTS = ("handbook", "ereader", "flashcards")
+OUTPUTS = ("handbook", "ereader", "flashcards", "anki", "epub", "html")
 PDF_NAMES = {"handbook": "handbook.pdf", "ereader": "handbook-ereader.pdf", "flashcards": "flashcards.pdf"}
 
 
@@ -111,3 +111,4 @@ class Options:
     outputs: tuple[str, ...] = OUTPUTS
     selection: Selection = field(default_factory=Selection)
     preview: bool = False  # also typeset the edited chapters alone, first
+    math: str = "mathml"  # EPUB maths: mathml | svg (drawn by TeX)

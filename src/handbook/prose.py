@@ -15,7 +15,6 @@ Intermediate form, one list per piece:
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -597,31 +596,10 @@ def _breakable(url: str) -> str:
 
 
 def to_html(pieces: list[Piece], resolve: Resolver) -> str:
-    """HTML for pieces, maths left for MathJax as \\( \\) and \\[ \\]."""
-    return "".join(_html_piece(p, resolve) for p in pieces)
+    """HTML for pieces, maths left for MathJax as \\( \\) and \\[ \\] (see htmlprose)."""
+    from .htmlprose import mathjax, to_html as write_html
 
-
-_HTML_TAGS = {"emph": "em", "textbf": "b", "texttt": "code", "itemize": "ul", "enumerate": "ol"}
-
-
-def _html_piece(piece: Piece, resolve: Resolver) -> str:
-    kind = piece[0]
-    if kind == "t":
-        return re.sub(r"\n\s*\n", "<br><br>", html.escape(piece[1], quote=False))
-    if kind == "m":
-        open_, close = (r"\[", r"\]") if piece[2] else (r"\(", r"\)")
-        return open_ + html.escape(piece[1], quote=False) + close
-    tag = _HTML_TAGS.get(kind)
-    if kind in ("emph", "textbf", "texttt"):
-        return f"<{tag}>{to_html(piece[1], resolve)}</{tag}>"
-    if kind in ("itemize", "enumerate"):
-        items = "".join(f"<li>{to_html(item, resolve).strip()}</li>" for item in piece[1])
-        return f"<{tag}>{items}</{tag}>"
-    if kind == "url":
-        return f'<a href="{html.escape(piece[1])}">{html.escape(piece[1], quote=False)}</a>'
-    if kind == "href":
-        return f'<a href="{html.escape(piece[1])}">{to_html(piece[2], resolve)}</a>'
-    return resolve(kind, piece[1])
+    return write_html(pieces, resolve, mathjax)
 
 
 def to_text(pieces: list[Piece], resolve: Resolver) -> str:

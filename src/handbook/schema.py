@@ -31,6 +31,7 @@ BOOK = {
     "author": Field("text", True, "Who wrote it"),
     "edition": Field("text", False, "Printed on the title page"),
     "chapters": Field("slugs", True, "Chapter ids in book order"),
+    "language": Field("text", False, "The book's language as a BCP 47 tag, such as en (the default)"),
 }
 CHAPTER = {
     "id": Field("slug", True, "The chapter's id, as listed in book.yaml"),
