@@ -86,3 +86,26 @@ def outlives(folder: Path, grace: int = 200) -> list[str]:
             return []
         time.sleep(0.025)
     return left
+
+
+@pytest.fixture(autouse=True)
+def content_tests_read_the_book(request):
+    """A content test that never reads content/ or a figure cannot guard the book: fail it."""
+    if "content" not in Path(str(request.node.fspath)).parent.parts[-1:]:
+        yield
+        return
+    import bank
+
+    before = bank.READS[0]
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.passed:
+        assert bank.READS[0] > before, f"{request.node.name} never reads content/ or a figure"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report
