@@ -29,7 +29,7 @@ import genanki
 
 from . import figures as figures_mod
 from . import prose as prose_mod
-from .exports import SVG_DIR, Context
+from .exports import SVG_DIR, Context, used_prose
 from .htmlprose import mathjax, to_html
 from .webbook import surnames
 from .build import edit_epoch
@@ -184,7 +184,7 @@ def write(ctx: Context) -> list[Path]:
 
 def deck(project: Path, book: Book, chapters: list[Chapter], out: Path, media: dict[str, Path]) -> tuple[int, bool]:
     """Write the deck; returns the number of notes and whether the file changed."""
-    check_mathjax(_used_prose(book, chapters))
+    check_mathjax(used_prose(book, chapters))
     model = _model(book)
     resolve = _resolver(book)
     drafts = [_draft(book, c, q, media, resolve) for c in chapters for q in c.questions]
@@ -242,15 +242,6 @@ def _stamp(state: dict, key: str, digest: str, epoch: int) -> int:
 
 
 # -- maths --------------------------------------------------------------------
-
-
-def _used_prose(book: Book, chapters: list[Chapter]) -> list[Prose]:
-    """Every prose field that goes into the deck."""
-    out = [c.intro for c in chapters]
-    for q in (q for c in chapters for q in c.questions):
-        out += [p for _, p in q.prose_fields()]
-        out += [book.figures[f].caption for f in q.figures]
-    return out
 
 
 def check_mathjax(fields: list[Prose]) -> None:
