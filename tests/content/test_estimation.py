@@ -924,3 +924,17 @@ def test_consistency_examples():
     draws = rng.standard_normal((20_000, n))
     assert abs(np.mean(np.abs(draws[:, 0]) > eps) - 2 * stats.norm.sf(eps)) < 0.01
     assert np.mean(np.abs(draws.mean(axis=1)) > eps) < 1 / (n * eps**2)
+
+
+def test_lindley_every_p_value_is_the_two_sided_tail_of_its_z():
+    """Each 'p=0.05' of the answer is the two-sided tail of z = 1.96, the worked example's statistic."""
+    import bank
+    from scipy.stats import norm
+
+    p = fmt(2 * norm.sf(1.96), 2)
+    answer = field("lindley-paradox", "answer")
+    assert answer.count("0.05") == answer.count(p) >= 4
+    assert bank.says("lindley-paradox", "A p-value of ", p, fields=("answer",))
+    assert bank.says("lindley-paradox", "rescues $p=", p, fields=("answer",))
+    assert bank.says("lindley-paradox", "(two-sided $p=", p, fields=("answer",))
+    assert bank.says("lindley-paradox", "so $p=", p, fields=("answer",))
