@@ -869,33 +869,33 @@ def test_power_law_two_dimensions():
 # Each worked example's arithmetic is rebuilt from its inputs and must appear verbatim, so that
 # changing an input, an intermediate or a result anywhere in the expression fails.
 
-def says(qid: str, text: str) -> None:
+def assert_says(qid: str, text: str) -> None:
     body = "\n".join(field(qid, name) for name in ("question", "answer", "short_answer", "mistakes", "follow_ups"))
     assert text in body, f"{qid}: expected {text!r}"
 
 
 def test_expressions_signal_and_normalisation():
     depth = 50
-    says("signal-propagation-init", f"Take {depth} ReLU layers")
-    says("signal-propagation-init", f"$0.5^{{{depth}}}={sci(0.5**depth)}$")
-    says("signal-propagation-init", f"$\\sigma_w^2={2 * 1.1:g}$, ten per cent above He")
-    says("signal-propagation-init", f"$1.1^{{{depth}}}={1.1**depth:.0f}$")
-    says("signal-propagation-init", f"$1/\\pi={1 / math.pi:.3f}$")
-    says("signal-propagation-init", r"$q_l=(\sigma_w^2/2)\,q_{l-1}$ and $q_L=(\sigma_w^2/2)^L q_0$")
-    says("signal-propagation-init", r"$\mathbb{E}[\mathrm{ReLU}(\sqrt q\,u)^2]=q/2$")
+    assert_says("signal-propagation-init", f"Take {depth} ReLU layers")
+    assert_says("signal-propagation-init", f"$0.5^{{{depth}}}={sci(0.5**depth)}$")
+    assert_says("signal-propagation-init", f"$\\sigma_w^2={2 * 1.1:g}$, ten per cent above He")
+    assert_says("signal-propagation-init", f"$1.1^{{{depth}}}={1.1**depth:.0f}$")
+    assert_says("signal-propagation-init", f"$1/\\pi={1 / math.pi:.3f}$")
+    assert_says("signal-propagation-init", r"$q_l=(\sigma_w^2/2)\,q_{l-1}$ and $q_L=(\sigma_w^2/2)^L q_0$")
+    assert_says("signal-propagation-init", r"$\mathbb{E}[\mathrm{ReLU}(\sqrt q\,u)^2]=q/2$")
     norm, eta, lam, g = 2, 0.1, 5e-4, 1
     qid = "normalisation-scale-invariance"
-    says(qid, f"Take $\\lVert w\\rVert={norm}$, $\\eta={eta}$")
-    says(qid, f"$\\lVert\\hat g\\rVert={g}$, so the actual gradient has norm {g / norm}")
-    says(qid, f"${eta}/{norm**2}={eta / norm**2:g}$")
-    says(qid, f"grows from {norm**2} to ${norm**2}+{eta**2:g}\\times{(g / norm)**2:g}={norm**2 + eta**2 * (g / norm) ** 2:g}$")
-    says(qid, f"$\\lVert w\\rVert^4={eta}/(2\\times5\\times10^{{-4}})={eta / (2 * lam):g}$")
-    says(qid, f"$\\lVert w\\rVert={(eta / (2 * lam)) ** 0.25:.2f}$")
-    says(qid, f"$\\sqrt{{2\\eta\\lambda}}={math.sqrt(2 * eta * lam):g}$ radians")
-    says(qid, r"the shrinkage $2\eta\lambda\lVert w\rVert^2$ balances the growth $\eta^2\lVert\hat g\rVert^2/\lVert w\rVert^2$")
-    says(qid, r"sharpness scale as $1/\lVert w\rVert^2$")
-    says(qid, r"the Hessian scales as $1/\lVert w\rVert^2$")
-    says(qid, r"effective learning rate $\eta/\lVert w\rVert^2$")
+    assert_says(qid, f"Take $\\lVert w\\rVert={norm}$, $\\eta={eta}$")
+    assert_says(qid, f"$\\lVert\\hat g\\rVert={g}$, so the actual gradient has norm {g / norm}")
+    assert_says(qid, f"${eta}/{norm**2}={eta / norm**2:g}$")
+    assert_says(qid, f"grows from {norm**2} to ${norm**2}+{eta**2:g}\\times{(g / norm)**2:g}={norm**2 + eta**2 * (g / norm) ** 2:g}$")
+    assert_says(qid, f"$\\lVert w\\rVert^4={eta}/(2\\times5\\times10^{{-4}})={eta / (2 * lam):g}$")
+    assert_says(qid, f"$\\lVert w\\rVert={(eta / (2 * lam)) ** 0.25:.2f}$")
+    assert_says(qid, f"$\\sqrt{{2\\eta\\lambda}}={math.sqrt(2 * eta * lam):g}$ radians")
+    assert_says(qid, r"the shrinkage $2\eta\lambda\lVert w\rVert^2$ balances the growth $\eta^2\lVert\hat g\rVert^2/\lVert w\rVert^2$")
+    assert_says(qid, r"sharpness scale as $1/\lVert w\rVert^2$")
+    assert_says(qid, r"the Hessian scales as $1/\lVert w\rVert^2$")
+    assert_says(qid, r"effective learning rate $\eta/\lVert w\rVert^2$")
 
 
 def test_normalisation_equilibrium_simulation():
@@ -918,177 +918,177 @@ def test_normalisation_equilibrium_simulation():
         w = new
     assert abs(np.mean(angles) / math.sqrt(2 * eta * lam) - 1) < 0.01
     assert abs(np.mean(norms) / (eta / (2 * lam)) ** 0.25 - 1) < 0.01
-    says(qid, r"$\lVert w\rVert^4=\eta\lVert\hat g\rVert^2/(2\lambda)$ and the angular step is $\sqrt{2\eta\lambda}$")
+    assert_says(qid, r"$\lVert w\rVert^4=\eta\lVert\hat g\rVert^2/(2\lambda)$ and the angular step is $\sqrt{2\eta\lambda}$")
 
 
 def test_expressions_residual_attention_ntk():
     qid = "residual-connections-conditioning"
     blocks = 100
-    says(qid, f"Take {blocks} blocks whose branches each add variance equal to their input's ($a=1$)")
-    says(qid, f"$2^{{{blocks}}}={sci(2.0**blocks, 2)}$")
-    says(qid, f"Scaled by $1/\\sqrt{{{blocks}}}$, it is ${1 + 1 / blocks:g}^{{{blocks}}}={(1 + 1 / blocks) ** blocks:.3f}$")
-    says(qid, f"the output variance is {blocks + 1}")
-    says(qid, r"$q_{l+1}=(1+a)q_l$ and $q_L=(1+a)^Lq_0$")
-    says(qid, r"$q_L=(1+a/L)^Lq_0\le e^a q_0$")
-    says(qid, r"a fraction $1/(l+1)$")
-    says(qid, r"between $(1-\epsilon)^L$ and $(1+\epsilon)^L$")
+    assert_says(qid, f"Take {blocks} blocks whose branches each add variance equal to their input's ($a=1$)")
+    assert_says(qid, f"$2^{{{blocks}}}={sci(2.0**blocks, 2)}$")
+    assert_says(qid, f"Scaled by $1/\\sqrt{{{blocks}}}$, it is ${1 + 1 / blocks:g}^{{{blocks}}}={(1 + 1 / blocks) ** blocks:.3f}$")
+    assert_says(qid, f"the output variance is {blocks + 1}")
+    assert_says(qid, r"$q_{l+1}=(1+a)q_l$ and $q_L=(1+a)^Lq_0$")
+    assert_says(qid, r"$q_L=(1+a/L)^Lq_0\le e^a q_0$")
+    assert_says(qid, r"a fraction $1/(l+1)$")
+    assert_says(qid, r"between $(1-\epsilon)^L$ and $(1+\epsilon)^L$")
     qid = "attention-sqrt-d"
     d = 64
-    says(qid, f"With $d_k={d}$ the unscaled scores have standard deviation $\\sqrt{{{d}}}={math.isqrt(d)}$")
-    says(qid, f"have gap {math.isqrt(d)} unscaled")
-    says(qid, r"$\mathrm{Var}(q^\top k)=d_k$")
+    assert_says(qid, f"With $d_k={d}$ the unscaled scores have standard deviation $\\sqrt{{{d}}}={math.isqrt(d)}$")
+    assert_says(qid, f"have gap {math.isqrt(d)} unscaled")
+    assert_says(qid, r"$\mathrm{Var}(q^\top k)=d_k$")
     qid = "ntk-lazy-training"
-    says(qid, f"$1/(2\\pi)={1 / (2 * math.pi):.3f}$ off it")
-    says(qid, f"eigenvalues {1 + 1 / (2 * math.pi):.3f} (along $(1,1)$) and {1 - 1 / (2 * math.pi):.3f} (along $(1,-1)$)")
-    says(qid, f"$e^{{-{1 - 1 / (2 * math.pi):.3f}t}}$")
-    says(qid, r"$e^{-2\lambda_{\min}t}$")
-    says(qid, r"fluctuations $O(m^{-1/2})$")
-    says(qid, r"$f(x)=m^{-1/2}\sum_ja_j\phi(w_j^\top x)$")
+    assert_says(qid, f"$1/(2\\pi)={1 / (2 * math.pi):.3f}$ off it")
+    assert_says(qid, f"eigenvalues {1 + 1 / (2 * math.pi):.3f} (along $(1,1)$) and {1 - 1 / (2 * math.pi):.3f} (along $(1,-1)$)")
+    assert_says(qid, f"$e^{{-{1 - 1 / (2 * math.pi):.3f}t}}$")
+    assert_says(qid, r"$e^{-2\lambda_{\min}t}$")
+    assert_says(qid, r"fluctuations $O(m^{-1/2})$")
+    assert_says(qid, r"$f(x)=m^{-1/2}\sum_ja_j\phi(w_j^\top x)$")
 
 
 def test_expressions_gp_mup_pl_scaling():
-    says("infinite-width-gp", r"$K^{l+1}(x,x')=\sigma_b^2+\sigma_w^2\,\mathbb{E}[\phi(u)\phi(v)]$")
-    says("infinite-width-gp", r"$W_{ij}\sim N(0,\sigma_w^2/n)$")
-    says("infinite-width-gp", r"\mathbb{E}\big[z^{l+1}_i(x)z^{l+1}_i(x')\big]=\sigma_b^2+\frac{\sigma_w^2}{n}")
-    says("infinite-width-gp", r"Take $\sigma_w^2=2$, $\sigma_b=0$")
+    assert_says("infinite-width-gp", r"$K^{l+1}(x,x')=\sigma_b^2+\sigma_w^2\,\mathbb{E}[\phi(u)\phi(v)]$")
+    assert_says("infinite-width-gp", r"$W_{ij}\sim N(0,\sigma_w^2/n)$")
+    assert_says("infinite-width-gp", r"\mathbb{E}\big[z^{l+1}_i(x)z^{l+1}_i(x')\big]=\sigma_b^2+\frac{\sigma_w^2}{n}")
+    assert_says("infinite-width-gp", r"Take $\sigma_w^2=2$, $\sigma_b=0$")
     qid = "feature-learning-mup"
-    says(qid, f"$0.001\\times256\\times\\sqrt{{2/\\pi}}={0.001 * 256 * math.sqrt(2 / math.pi):.3f}$")
-    says(qid, f"$10^{{-3}}\\times256/4096={sci(1e-3 * 256 / 4096, 2)}$")
-    says(qid, r"\approx\eta\,n\sqrt{2/\pi}$")
-    says(qid, r"\Delta h=\Delta W\,x=-\eta\,g\,\lVert x\rVert^2")
+    assert_says(qid, f"$0.001\\times256\\times\\sqrt{{2/\\pi}}={0.001 * 256 * math.sqrt(2 / math.pi):.3f}$")
+    assert_says(qid, f"$10^{{-3}}\\times256/4096={sci(1e-3 * 256 / 4096, 2)}$")
+    assert_says(qid, r"\approx\eta\,n\sqrt{2/\pi}$")
+    assert_says(qid, r"\Delta h=\Delta W\,x=-\eta\,g\,\lVert x\rVert^2")
     qid = "overparameterisation-pl"
     mu, beta = 0.5, 10
-    says(qid, f"Suppose $\\mu={mu}$ and $\\beta={beta}$")
-    says(qid, f"$1-{mu}/{beta}={1 - mu / beta:g}$")
-    says(qid, f"With $n=50{{,}}000$ training examples, PL* requires at least 50,000 parameters")
-    says(qid, r"\ge\ \lambda_{\min}(K)\,\lVert r\rVert^2=2\lambda_{\min}(K)\,L")
-    says(qid, r"$\tfrac12\lVert\nabla L\rVert^2\ge\mu L$")
-    says(qid, r"$L_{t+1}\le L_t-\tfrac1{2\beta}\lVert\nabla L_t\rVert^2\le(1-\mu/\beta)L_t$")
-    says(qid, r"dimension $p-n$")
+    assert_says(qid, f"Suppose $\\mu={mu}$ and $\\beta={beta}$")
+    assert_says(qid, f"$1-{mu}/{beta}={1 - mu / beta:g}$")
+    assert_says(qid, f"With $n=50{{,}}000$ training examples, PL* requires at least 50,000 parameters")
+    assert_says(qid, r"\ge\ \lambda_{\min}(K)\,\lVert r\rVert^2=2\lambda_{\min}(K)\,L")
+    assert_says(qid, r"$\tfrac12\lVert\nabla L\rVert^2\ge\mu L$")
+    assert_says(qid, r"$L_{t+1}\le L_t-\tfrac1{2\beta}\lVert\nabla L_t\rVert^2\le(1-\mu/\beta)L_t$")
+    assert_says(qid, r"dimension $p-n$")
     qid = "scaling-laws-compute-optimal"
-    says(qid, r"$N_{\mathrm{opt}}\propto C^{0.73}$ and $D\propto C^{0.27}$")
-    says(qid, f"$10^{{0.73}}={10**0.73:.2f}$")
-    says(qid, r"$C\approx6ND$")
-    says(qid, r"a=\frac{\beta}{\alpha+\beta}")
-    says(qid, r"$\alpha A N^{-\alpha}=\beta B D^{-\beta}$")
-    says(qid, "over 400 models")
-    says(qid, "70-billion-parameter Chinchilla, trained on 1.4 trillion tokens (20 per parameter)")
+    assert_says(qid, r"$N_{\mathrm{opt}}\propto C^{0.73}$ and $D\propto C^{0.27}$")
+    assert_says(qid, f"$10^{{0.73}}={10**0.73:.2f}$")
+    assert_says(qid, r"$C\approx6ND$")
+    assert_says(qid, r"a=\frac{\beta}{\alpha+\beta}")
+    assert_says(qid, r"$\alpha A N^{-\alpha}=\beta B D^{-\beta}$")
+    assert_says(qid, "over 400 models")
+    assert_says(qid, "70-billion-parameter Chinchilla, trained on 1.4 trillion tokens (20 per parameter)")
 
 
 def test_expressions_regions_softmax_modes():
     qid = "linear-regions-depth"
-    says(qid, f"$1+100+{math.comb(100, 2)}={sum(math.comb(100, j) for j in range(3))}$")
-    says(qid, f"$1+200+{math.comb(200, 2)}={sum(math.comb(200, j) for j in range(3))}$")
-    says(qid, r"$\lfloor100/2\rfloor^2\times5051=")
-    says(qid, f"$2^{{20}}={2**20:,}$".replace(",", "{,}"))
-    says(qid, r"R(n,d)=\sum_{j=0}^{d}\binom nj")
-    says(qid, r"$\lfloor n/d\rfloor^d$")
+    assert_says(qid, f"$1+100+{math.comb(100, 2)}={sum(math.comb(100, j) for j in range(3))}$")
+    assert_says(qid, f"$1+200+{math.comb(200, 2)}={sum(math.comb(200, j) for j in range(3))}$")
+    assert_says(qid, r"$\lfloor100/2\rfloor^2\times5051=")
+    assert_says(qid, f"$2^{{20}}={2**20:,}$".replace(",", "{,}"))
+    assert_says(qid, r"R(n,d)=\sum_{j=0}^{d}\binom nj")
+    assert_says(qid, r"$\lfloor n/d\rfloor^d$")
     qid = "softmax-bottleneck"
-    says(qid, r"\operatorname{rank}A\le d+1")
-    says(qid, f"With $d=512$ and $V=10{{,}}000$, the log-probability matrix over contexts has rank at most {512 + 1}")
-    says(qid, "token 4 scores no more than the best of tokens 1 to 3")
+    assert_says(qid, r"\operatorname{rank}A\le d+1")
+    assert_says(qid, f"With $d=512$ and $V=10{{,}}000$, the log-probability matrix over contexts has rank at most {512 + 1}")
+    assert_says(qid, "token 4 scores no more than the best of tokens 1 to 3")
     qid = "mode-connectivity"
-    says(qid, "$f=ab$ fitted to $y=1$ with loss $(ab-1)^2$")
-    says(qid, "The points $(1,1)$ and $(-1,-1)$ are both global minima")
+    assert_says(qid, "$f=ab$ fitted to $y=1$ with loss $(ab-1)^2$")
+    assert_says(qid, "The points $(1,1)$ and $(-1,-1)$ are both global minima")
     orders = math.lgamma(513) / math.log(10)
-    says(qid, f"$512!\\approx{fmt(10 ** (orders - int(orders)), 1)}\\times10^{{{int(orders)}}}$")
-    says(qid, "$(n!)^L$ weight vectors")
+    assert_says(qid, f"$512!\\approx{fmt(10 ** (orders - int(orders)), 1)}\\times10^{{{int(orders)}}}$")
+    assert_says(qid, "$(n!)^L$ weight vectors")
 
 
 def test_expressions_tickets_grokking_dropout():
     qid = "lottery-ticket"
-    says(qid, f"after 10 rounds $0.8^{{10}}={0.8**10:.3f}$ of the weights remain, about {100 * 0.8**10:.1f} per cent")
+    assert_says(qid, f"after 10 rounds $0.8^{{10}}={0.8**10:.3f}$ of the weights remain, about {100 * 0.8**10:.1f} per cent")
     rounds = math.ceil(math.log(0.01) / math.log(0.8))
-    says(qid, f"Reaching 1 per cent needs {rounds} rounds ($0.8^{{{rounds}}}={0.8**rounds:.4f}$)")
-    says(qid, f"costs about {rounds} times the dense training")
-    says(qid, "at 10 to 20 per cent of the weights")
-    says(qid, r"the density is $(1-q)^k$")
+    assert_says(qid, f"Reaching 1 per cent needs {rounds} rounds ($0.8^{{{rounds}}}={0.8**rounds:.4f}$)")
+    assert_says(qid, f"costs about {rounds} times the dense training")
+    assert_says(qid, "at 10 to 20 per cent of the weights")
+    assert_says(qid, r"the density is $(1-q)^k$")
     qid = "grokking"
-    says(qid, f"With $p=113$ there are $113^2={113**2}$ pairs; a 30 per cent training split holds {round(0.3 * 113**2)}")
-    says(qid, "addition modulo $p=113$")
-    says(qid, "$k=14$, 35, 41, 42 and 52")
+    assert_says(qid, f"With $p=113$ there are $113^2={113**2}$ pairs; a 30 per cent training split holds {round(0.3 * 113**2)}")
+    assert_says(qid, "addition modulo $p=113$")
+    assert_says(qid, "$k=14$, 35, 41, 42 and 52")
     qid = "dropout-regularisation-inference"
     x, w, y, p = (1, 2), (0.5, -1), 1, 0.5
-    says(qid, f"$x=({x[0]},{x[1]})$, $w=({w[0]},{w[1]})$, $y={y}$ and $p={p}$")
-    says(qid, f"$\\tfrac{{{p}}}{{{1 - p}}}({x[0]**2}\\times{w[0]**2:g}+{x[1]**2}\\times{w[1]**2:g})=")
+    assert_says(qid, f"$x=({x[0]},{x[1]})$, $w=({w[0]},{w[1]})$, $y={y}$ and $p={p}$")
+    assert_says(qid, f"$\\tfrac{{{p}}}{{{1 - p}}}({x[0]**2}\\times{w[0]**2:g}+{x[1]**2}\\times{w[1]**2:g})=")
     preds = [(m0 * x[0] * w[0] + m1 * x[1] * w[1]) / (1 - p) for m0, m1 in ((1, 1), (1, 0), (0, 1), (0, 0))]
     text = "predictions " + ", ".join(f"${v:g}$" if v < 0 else f"{v:g}" for v in preds[:3])
-    says(qid, text.replace(f", ${preds[2]:g}$", f", ${preds[2]:g}$") + f" and {preds[3]:g}")
+    assert_says(qid, text.replace(f", ${preds[2]:g}$", f", ${preds[2]:g}$") + f" and {preds[3]:g}")
     errors = [(y - v) ** 2 for v in preds]
-    says(qid, "give errors " + ", ".join(f"{e:g}" for e in errors[:3]) + f" and {errors[3]:g}")
-    says(qid, r"$\mathrm{Var}\,\hat y=\tfrac{p}{1-p}\sum_jx_j^2w_j^2$")
-    says(qid, r"+\frac{p}{1-p}\sum_jx_j^2w_j^2")
+    assert_says(qid, "give errors " + ", ".join(f"{e:g}" for e in errors[:3]) + f" and {errors[3]:g}")
+    assert_says(qid, r"$\mathrm{Var}\,\hat y=\tfrac{p}{1-p}\sum_jx_j^2w_j^2$")
+    assert_says(qid, r"+\frac{p}{1-p}\sum_jx_j^2w_j^2")
 
 
 def test_expressions_augmentation_equivariance_adversarial():
     qid = "augmentation-invariance"
-    says(qid, r"+\sigma^2\lVert w\rVert^2")
-    says(qid, r"plus $n\sigma^2\lVert w\rVert^2$, ridge with $\lambda=10$")
-    says(qid, r"standard deviation $\sigma=0.1$")
+    assert_says(qid, r"+\sigma^2\lVert w\rVert^2")
+    assert_says(qid, r"plus $n\sigma^2\lVert w\rVert^2$, ridge with $\lambda=10$")
+    assert_says(qid, r"standard deviation $\sigma=0.1$")
     qid = "equivariance-weight-sharing"
     k, cin, cout, side = 3, 3, 64, 32
-    says(qid, f"Map a ${side}\\times{side}$ image with {cin} channels to {cout} channels")
-    says(qid, f"${side * side * cin}\\times{side * side * cout}=")
-    says(qid, f"A ${k}\\times{k}$ convolution needs ${k}\\times{k}\\times{cin}\\times{cout}={k * k * cin * cout}$")
-    says(qid, f"restricts it to ${k}\\times{k}$")
-    says(qid, "(Ax)_i=\\sum_ja_{i-j}x_j")
+    assert_says(qid, f"Map a ${side}\\times{side}$ image with {cin} channels to {cout} channels")
+    assert_says(qid, f"${side * side * cin}\\times{side * side * cout}=")
+    assert_says(qid, f"A ${k}\\times{k}$ convolution needs ${k}\\times{k}\\times{cin}\\times{cout}={k * k * cin * cout}$")
+    assert_says(qid, f"restricts it to ${k}\\times{k}$")
+    assert_says(qid, "(Ax)_i=\\sum_ja_{i-j}x_j")
     qid = "adversarial-linearity"
     n = 224 * 224 * 3
-    says(qid, f"$224\\times224\\times3={n}$")
-    says(qid, f"$\\epsilon=8/255={8 / 255:.4f}$ and every $|w_j|=0.01$")
-    says(qid, f"${8 / 255:.4f}\\times{n}\\times0.01={8 / 255 * n * 0.01:.1f}$")
-    says(qid, f"$\\sqrt{{{n}}}={math.sqrt(n):.0f}$")
-    says(qid, r"w^\top\eta=\epsilon\lVert w\rVert_1=\epsilon\,n\,\overline{|w|}")
-    says(qid, r"$\epsilon\sqrt n\,\overline{|w|}$")
+    assert_says(qid, f"$224\\times224\\times3={n}$")
+    assert_says(qid, f"$\\epsilon=8/255={8 / 255:.4f}$ and every $|w_j|=0.01$")
+    assert_says(qid, f"${8 / 255:.4f}\\times{n}\\times0.01={8 / 255 * n * 0.01:.1f}$")
+    assert_says(qid, f"$\\sqrt{{{n}}}={math.sqrt(n):.0f}$")
+    assert_says(qid, r"w^\top\eta=\epsilon\lVert w\rVert_1=\epsilon\,n\,\overline{|w|}")
+    assert_says(qid, r"$\epsilon\sqrt n\,\overline{|w|}$")
 
 
 def test_expressions_distillation_contrastive_spectral_power():
     qid = "knowledge-distillation"
-    says(qid, r"\frac1T\big(q_i-p_i\big)")
-    says(qid, r"$q_i\approx(1+z_i/T)/K$")
-    says(qid, "A teacher has logits $(5,2,0)$. At $T=1$")
-    says(qid, r"$\alpha\,T^2\,\mathrm{CE}(p,q)+(1-\alpha)\,\mathrm{CE}(y,\operatorname{softmax}(z))$")
+    assert_says(qid, r"\frac1T\big(q_i-p_i\big)")
+    assert_says(qid, r"$q_i\approx(1+z_i/T)/K$")
+    assert_says(qid, "A teacher has logits $(5,2,0)$. At $T=1$")
+    assert_says(qid, r"$\alpha\,T^2\,\mathrm{CE}(p,q)+(1-\alpha)\,\mathrm{CE}(y,\operatorname{softmax}(z))$")
     qid = "contrastive-alignment-uniformity"
-    says(qid, f"$\\log\\big(\\tfrac12+\\tfrac12e^{{-{2 * 4}}}\\big)={math.log(0.5 + 0.5 * math.exp(-8)):.3f}$")
+    assert_says(qid, f"$\\log\\big(\\tfrac12+\\tfrac12e^{{-{2 * 4}}}\\big)={math.log(0.5 + 0.5 * math.exp(-8)):.3f}$")
     far = float(np.sum((np.array([1.0, 0.0]) - np.array([-1.0, 0.0])) ** 2))
-    says(qid, f"half the pairs are at squared distance 0 and half at {far:g}")
-    says(qid, f"$-{2 * 2}+\\log I_0({2 * 2})=")
-    says(qid, f"$2-2\\times0.9={2 - 2 * 0.9:.1f}$")
-    says(qid, "with $t=2$")
-    says(qid, r"$\lVert u-v\rVert^2=2-2u^\top v$")
-    says(qid, r"$\log\mathbb{E}e^{-2\lVert f(x)-f(x')\rVert^2}$")
+    assert_says(qid, f"half the pairs are at squared distance 0 and half at {far:g}")
+    assert_says(qid, f"$-{2 * 2}+\\log I_0({2 * 2})=")
+    assert_says(qid, f"$2-2\\times0.9={2 - 2 * 0.9:.1f}$")
+    assert_says(qid, "with $t=2$")
+    assert_says(qid, r"$\lVert u-v\rVert^2=2-2u^\top v$")
+    assert_says(qid, r"$\log\mathbb{E}e^{-2\lVert f(x)-f(x')\rVert^2}$")
     qid = "spectral-bias"
     lam1, lam8 = ntk_eigenvalue(1), ntk_eigenvalue(8)
-    says(qid, f"$1/{lam1:g}={1 / lam1:.0f}$")
-    says(qid, f"$1/{lam8:.5f}={1 / lam8:.0f}$")
-    says(qid, r"roughly like $k^{-d}$")
-    says(qid, r"decays as $e^{-\lambda_kt}$")
+    assert_says(qid, f"$1/{lam1:g}={1 / lam1:.0f}$")
+    assert_says(qid, f"$1/{lam8:.5f}={1 / lam8:.0f}$")
+    assert_says(qid, r"roughly like $k^{-d}$")
+    assert_says(qid, r"decays as $e^{-\lambda_kt}$")
     qid = "why-power-laws"
     d = 1
-    says(qid, f"($d={d}$), the exponent predicted for mean squared error is $4/d={4 // d}$")
-    says(qid, r"\propto\ N^{-4/d}")
-    says(qid, r"$\alpha\approx4/d$")
-    says(qid, r"$s\propto N^{-1/d}$")
-    says(qid, r"of order $s^4$")
-    says(qid, r"$p_k\propto k^{-(1+a)}$")
-    says(qid, r"falls as $N^{-a}$")
-    says(qid, r"Kaplan's exponent $\alpha_N=0.076$")
-    says(qid, r"Halving the reducible loss takes $2^{1/\alpha}$ times more parameters")
-    says("contrastive-alignment-uniformity", r"$\lVert u-v\rVert^2=2-2\cos\theta$ and the value is")
-    says("contrastive-alignment-uniformity", r"+\sum_{j=1}^{M}e^{f(x)^\top f(x_j^-)/\tau}")
-    says("overparameterisation-pl", r"For $L=\tfrac12\lVert F(w)-y\rVert^2$ the gradient is $\nabla L=DF^\top r$")
+    assert_says(qid, f"($d={d}$), the exponent predicted for mean squared error is $4/d={4 // d}$")
+    assert_says(qid, r"\propto\ N^{-4/d}")
+    assert_says(qid, r"$\alpha\approx4/d$")
+    assert_says(qid, r"$s\propto N^{-1/d}$")
+    assert_says(qid, r"of order $s^4$")
+    assert_says(qid, r"$p_k\propto k^{-(1+a)}$")
+    assert_says(qid, r"falls as $N^{-a}$")
+    assert_says(qid, r"Kaplan's exponent $\alpha_N=0.076$")
+    assert_says(qid, r"Halving the reducible loss takes $2^{1/\alpha}$ times more parameters")
+    assert_says("contrastive-alignment-uniformity", r"$\lVert u-v\rVert^2=2-2\cos\theta$ and the value is")
+    assert_says("contrastive-alignment-uniformity", r"+\sum_{j=1}^{M}e^{f(x)^\top f(x_j^-)/\tau}")
+    assert_says("overparameterisation-pl", r"For $L=\tfrac12\lVert F(w)-y\rVert^2$ the gradient is $\nabla L=DF^\top r$")
 
 
 def test_reported_figures_from_the_literature():
     # numbers reported by the cited papers (not derivable here): each must stay as the paper gives it
-    says("signal-propagation-init", "even 10,000-layer plain convolutional networks")
-    says("feature-learning-mup", "a 40-million-parameter proxy")
-    says("feature-learning-mup", "a 6.7-billion-parameter GPT-3 model")
-    says("softmax-bottleneck", "hidden sizes below about 1000")
-    says("scaling-laws-compute-optimal", "Chinchilla found about $C^{0.5}$, roughly 20 tokens per parameter")
-    says("knowledge-distillation", "values from 2 to 10 are common")
-    says("knowledge-distillation", "why is the soft loss multiplied by $T^2$")
-    says("normalisation-scale-invariance", r"If $L(\alpha w)=L(w)$ for all $\alpha>0$")
+    assert_says("signal-propagation-init", "even 10,000-layer plain convolutional networks")
+    assert_says("feature-learning-mup", "a 40-million-parameter proxy")
+    assert_says("feature-learning-mup", "a 6.7-billion-parameter GPT-3 model")
+    assert_says("softmax-bottleneck", "hidden sizes below about 1000")
+    assert_says("scaling-laws-compute-optimal", "Chinchilla found about $C^{0.5}$, roughly 20 tokens per parameter")
+    assert_says("knowledge-distillation", "values from 2 to 10 are common")
+    assert_says("knowledge-distillation", "why is the soft loss multiplied by $T^2$")
+    assert_says("normalisation-scale-invariance", r"If $L(\alpha w)=L(w)$ for all $\alpha>0$")
     # the distillation temperature factor: the soft-loss gradient really scales as 1/T^2 at high T
     v, z = np.array([1.0, -0.5, -0.5]), np.array([0.2, 0.1, -0.3])
     grads = []
@@ -1142,16 +1142,16 @@ def test_remaining_stated_values():
     alpha_kaplan = 0.076
     assert states(qid, str(alpha_kaplan), near="Halving the reducible loss")
     assert states(qid, fmt(2 ** (1 / alpha_kaplan), 0), near=f"at $\\alpha={alpha_kaplan}$")
-    says(qid, r"about $\tfrac12|f''|s^2$")
+    assert_says(qid, r"about $\tfrac12|f''|s^2$")
     # the ReLU correlation map at sigma_w^2 = 2 has slope 1 at c = 1: marginal stability
     h = 1e-4
     slope = (2 * relu_relu(1 - 1e-12) - 2 * relu_relu(1 - h)) / h
     assert abs(slope - 1) < 0.02
-    says("signal-propagation-init", f"ReLU networks sit at $\\chi={round(slope)}$")
-    says("scaling-laws-compute-optimal", "far more than 20 tokens per parameter")
+    assert_says("signal-propagation-init", f"ReLU networks sit at $\\chi={round(slope)}$")
+    assert_says("scaling-laws-compute-optimal", "far more than 20 tokens per parameter")
     assert states("scaling-laws-compute-optimal", fmt(1.4e12 / 70e9, 0), near="far more than")
-    says("feature-learning-mup", r"the output is a $1/\sqrt m$-weighted sum of $m$ units")
-    says("ntk-lazy-training", r"r(t)=e^{-Kt}r(0)")
+    assert_says("feature-learning-mup", r"the output is a $1/\sqrt m$-weighted sum of $m$ units")
+    assert_says("ntk-lazy-training", r"r(t)=e^{-Kt}r(0)")
 
 
 def test_phase_and_scaling_statements():
@@ -1160,15 +1160,15 @@ def test_phase_and_scaling_statements():
     for sigma2, phase in ((0.8, "ordered"), (1.2, "chaotic")):
         chi = sigma2 * (1 - math.tanh(0.0) ** 2) ** 2
         sign = "<" if chi < 1 else ">"
-        says("signal-propagation-init", f"$\\chi{sign}1$ is the {phase} phase")
-    says("signal-propagation-init", "For tanh without biases it is $\\sigma_w^2=1$")
-    says("feature-learning-mup", "attention logits scaled by $1/d$")
-    says("attention-sqrt-d", "scales attention logits by $1/d_k$")
+        assert_says("signal-propagation-init", f"$\\chi{sign}1$ is the {phase} phase")
+    assert_says("signal-propagation-init", "For tanh without biases it is $\\sigma_w^2=1$")
+    assert_says("feature-learning-mup", "attention logits scaled by $1/d$")
+    assert_says("attention-sqrt-d", "scales attention logits by $1/d_k$")
 
 
 def test_power_law_floor_lowers_fitted_exponent():
     # a pure power law fitted to E + A N^-alpha (Chinchilla's published fit) has a smaller slope than alpha
-    says("why-power-laws", "leaving out the floor makes a fitted exponent smaller")
+    assert_says("why-power-laws", "leaving out the floor makes a fitted exponent smaller")
     e, a, alpha = 1.69, 406.4, 0.34
     n = np.geomspace(1e7, 1e11, 50)
     slope = -np.polyfit(np.log(n), np.log(e + a * n**-alpha), 1)[0]
@@ -1181,9 +1181,9 @@ def test_mup_output_layer_forms_agree():
     # readout f = c * w.h. Output weights of variance 1/n^2 with rate eta/n, and unit-scale weights behind a
     # 1/n multiplier with rate eta, move f by the same order-one amount at every width; the multiplier
     # together with the 1/n rate moves it n times less, so the readout freezes as n grows.
-    says("feature-learning-mup", r"output weights initialised with variance $1/\text{fan-in}^2$")
-    says("feature-learning-mup", r"multiplies the output layer by $1/\text{fan-in}$")
-    says("feature-learning-mup", "would freeze the readout at large width")
+    assert_says("feature-learning-mup", r"output weights initialised with variance $1/\text{fan-in}^2$")
+    assert_says("feature-learning-mup", r"multiplies the output layer by $1/\text{fan-in}$")
+    assert_says("feature-learning-mup", "would freeze the readout at large width")
     eta, rng = 1e-2, np.random.default_rng(7)
     moves = {}
     for n in (256, 4096):
@@ -1206,11 +1206,11 @@ def test_mup_output_layer_forms_agree():
 
 def test_contested_attributions():
     # what each cited work is credited with in the contested passages
-    says("scaling-laws-compute-optimal", r"is not needed to recover the Chinchilla exponent \cite{porian2024resolving}")
-    says("scaling-laws-compute-optimal", r"Hoffmann et al. blamed Kaplan's use of one learning-rate schedule length")
-    says("grokking", r"as the training set grows \cite{varma2023explaining}")
-    says("linear-regions-depth", r"even on memorisation tasks \cite{hanin2019deep}")
-    says("lottery-ticket", r"per-layer density \cite{frankle2021pruning}")
-    says("grokking", r"the slingshot \cite{thilak2022slingshot}")
-    says("lottery-ticket", r"transfer partly to related ones \cite{morcos2019one}")
-    says("ntk-lazy-training", r"but not on all \cite{malladi2023kernel}")
+    assert_says("scaling-laws-compute-optimal", r"is not needed to recover the Chinchilla exponent \cite{porian2024resolving}")
+    assert_says("scaling-laws-compute-optimal", r"Hoffmann et al. blamed Kaplan's use of one learning-rate schedule length")
+    assert_says("grokking", r"as the training set grows \cite{varma2023explaining}")
+    assert_says("linear-regions-depth", r"even on memorisation tasks \cite{hanin2019deep}")
+    assert_says("lottery-ticket", r"per-layer density \cite{frankle2021pruning}")
+    assert_says("grokking", r"the slingshot \cite{thilak2022slingshot}")
+    assert_says("lottery-ticket", r"transfer partly to related ones \cite{morcos2019one}")
+    assert_says("ntk-lazy-training", r"but not on all \cite{malladi2023kernel}")

@@ -22,7 +22,7 @@ def chapter_ids() -> list[str]:
     return [q["id"] for q in chapter()["questions"]]
 
 
-def says(qid: str, number: float | str, near: str, digits: int = 3, fields=("answer", "short_answer")):
+def assert_says(qid: str, number: float | str, near: str, digits: int = 3, fields=("answer", "short_answer")):
     text = number if isinstance(number, str) else fmt(number, digits)
     assert states(qid, text, near, fields), f"{qid}: {text!r} not stated next to {near!r}"
 
@@ -98,14 +98,14 @@ def test_sample_variance_divisors():
         assert abs(np.mean((ss / c - 1) ** 2) - mse_divisor(n, c)) < 0.005
     grid = np.linspace(5, 20, 15001)
     assert abs(grid[np.argmin([mse_divisor(n, c) for c in grid])] - (n + 1)) < 1e-6
-    says(qid, mse_divisor(n, n - 1), "Dividing by $n-1=9$")
-    says(qid, mse_divisor(n, n), "Dividing by $n=10$", 2)
-    says(qid, 2 * (n - 1) / n**2, "Dividing by $n=10$", 2)
-    says(qid, (n - 1) / n - 1, "Dividing by $n=10$", 1)
-    says(qid, mse_divisor(n, n + 1), "Dividing by $n+1=11$")
+    assert_says(qid, mse_divisor(n, n - 1), "Dividing by $n-1=9$")
+    assert_says(qid, mse_divisor(n, n), "Dividing by $n=10$", 2)
+    assert_says(qid, 2 * (n - 1) / n**2, "Dividing by $n=10$", 2)
+    assert_says(qid, (n - 1) / n - 1, "Dividing by $n=10$", 1)
+    assert_says(qid, mse_divisor(n, n + 1), "Dividing by $n+1=11$")
     c4 = np.sqrt(2 / (n - 1)) * np.exp(special.gammaln(n / 2) - special.gammaln((n - 1) / 2))
     assert abs(np.mean(np.sqrt(ss / (n - 1))) - c4) < 0.002
-    says(qid, c4, "Jensen")
+    assert_says(qid, c4, "Jensen")
     assert "2\\sigma^4/(n+1)" in field(qid, "short_answer")
     assert "2\\sigma^4/(n-1)" in field(qid, "short_answer")
 
@@ -141,14 +141,14 @@ def test_best_divisor_depends_on_kurtosis():
 def test_exponential_rate_mle():
     qid = "mle-asymptotic-normality"
     lam, n = 2.0, 100
-    says(qid, lam / np.sqrt(n), "With $\\lambda=2$ and $n=100$", 1)
+    assert_says(qid, lam / np.sqrt(n), "With $\\lambda=2$ and $n=100$", 1)
     mean = n * lam / (n - 1)
     sd = n * lam / ((n - 1) * np.sqrt(n - 2))
     rng = np.random.default_rng(1)
     est = 1 / rng.exponential(1 / lam, size=(100_000, n)).mean(axis=1)
     assert abs(est.mean() - mean) < 0.003 and abs(est.std() - sd) < 0.003
-    says(qid, mean, "\\mathbb{E}\\hat\\lambda=n\\lambda/(n-1)")
-    says(qid, sd, "exact standard deviation")
+    assert_says(qid, mean, "\\mathbb{E}\\hat\\lambda=n\\lambda/(n-1)")
+    assert_says(qid, sd, "exact standard deviation")
 
 
 def test_neyman_scott():
@@ -170,9 +170,9 @@ def test_bernoulli_information():
     score = np.array([-1 / (1 - p), 1 / p])  # x = 0, 1
     info = float((1 - p) * score[0] ** 2 + p * score[1] ** 2)
     assert np.isclose(info, 1 / (p * (1 - p)))
-    says(qid, info, "$I(p)=1/(p(1-p))$")
-    says(qid, 1 / (n * info), "With $n=50$", 4)
-    says(qid, np.sqrt(1 / (n * info)), "With $n=50$", 4)
+    assert_says(qid, info, "$I(p)=1/(p(1-p))$")
+    assert_says(qid, 1 / (n * info), "With $n=50$", 4)
+    assert_says(qid, np.sqrt(1 / (n * info)), "With $n=50$", 4)
 
 
 def test_gaussian_variance_bound():
@@ -184,9 +184,9 @@ def test_gaussian_variance_bound():
     score = -1 / (2 * s2) + x**2 / (2 * s2**2)
     info = np.sum(score**2 * dens) * (x[1] - x[0])
     assert np.isclose(info, 1 / (2 * s2**2), rtol=1e-6)
-    says(qid, 1 / (n * info), "above the bound of", 1)
-    says(qid, mse_divisor(n, n - 1), "above the bound of")
-    says(qid, mse_divisor(n, n + 1), "below it")
+    assert_says(qid, 1 / (n * info), "above the bound of", 1)
+    assert_says(qid, mse_divisor(n, n - 1), "above the bound of")
+    assert_says(qid, mse_divisor(n, n + 1), "below it")
 
 
 # ----------------------------------------------------------------- sufficiency-rao-blackwell
@@ -205,15 +205,15 @@ def test_poisson_rao_blackwell():
     assert abs(sim_rb.mean() - np.exp(-lam)) < 0.001
     assert abs(sim_rb.var() - rb) < 0.0003
     assert abs((s[:, 0] == 0).var() - crude) < 0.002
-    says(qid, crude, "crude estimator has variance")
-    says(qid, crude, "cutting the variance", fields=("short_answer",))
-    says(qid, rb, "cutting the variance", 3, fields=("short_answer",))
-    says(qid, t, "with $t=", 2)
-    says(qid, n * lam * (t - 1), "with $t=", 1)
-    says(qid, rb, "with $t=", 4)
-    says(qid, crb, "Cramér-Rao bound for", 4)
-    says(qid, crude / rb, "factor of", 0)
-    says(qid, 100 * (rb / crb - 1), "factor of", 0)
+    assert_says(qid, crude, "crude estimator has variance")
+    assert_says(qid, crude, "cutting the variance", fields=("short_answer",))
+    assert_says(qid, rb, "cutting the variance", 3, fields=("short_answer",))
+    assert_says(qid, t, "with $t=", 2)
+    assert_says(qid, n * lam * (t - 1), "with $t=", 1)
+    assert_says(qid, rb, "with $t=", 4)
+    assert_says(qid, crb, "Cramér-Rao bound for", 4)
+    assert_says(qid, crude / rb, "factor of", 0)
+    assert_says(qid, 100 * (rb / crb - 1), "factor of", 0)
 
 
 # ----------------------------------------------------------------- method-of-moments-vs-mle
@@ -235,15 +235,15 @@ def test_uniform_estimators():
     assert abs(np.mean((2 * x.mean(axis=1) - theta) ** 2) - mm) < 0.001
     assert abs(np.mean((m - theta) ** 2) - mle) < 0.0005
     assert abs(np.mean((11 / 10 * m - theta) ** 2) - corrected) < 0.0003
-    says(qid, mm, "With $\\theta=1$ and $n=10$", 4)
-    says(qid, mle, "With $\\theta=1$ and $n=10$", 4)
-    says(qid, corrected, "With $\\theta=1$ and $n=10$", 5)
+    assert_says(qid, mm, "With $\\theta=1$ and $n=10$", 4)
+    assert_says(qid, mle, "With $\\theta=1$ and $n=10$", 4)
+    assert_says(qid, corrected, "With $\\theta=1$ and $n=10$", 5)
     mm100, mle100, _ = mse(100)
-    says(qid, mm100, "At $n=100$", 5)
-    says(qid, mle100, "At $n=100$", 6)
-    says(qid, mm100 / mle100, "At $n=100$", 0)
+    assert_says(qid, mm100, "At $n=100$", 5)
+    assert_says(qid, mle100, "At $n=100$", 6)
+    assert_says(qid, mm100 / mle100, "At $n=100$", 0)
     sample = np.array([0.1, 0.2, 0.9])
-    says(qid, 2 * sample.mean(), "contradict the data", 1)
+    assert_says(qid, 2 * sample.mean(), "contradict the data", 1)
     assert 2 * sample.mean() < sample.max()
 
 
@@ -257,22 +257,22 @@ def test_log_odds_interval():
     slope = 1 / (p * (1 - p))
     logit = np.log(p / (1 - p))
     z = stats.norm.ppf(0.975)
-    says(qid, p, "80 of $n=400$", 1)
-    says(qid, se, "80 of $n=400$", 2)
-    says(qid, logit, "The log-odds is")
-    says(qid, slope, "The log-odds is", 2)
-    says(qid, slope * se, "The log-odds is")
-    says(qid, slope * se, "log-odds has standard error", fields=("short_answer",))
-    says(qid, se, "log-odds has standard error", 2, fields=("short_answer",))
-    says(qid, z, "A 95% interval", 2)
+    assert_says(qid, p, "80 of $n=400$", 1)
+    assert_says(qid, se, "80 of $n=400$", 2)
+    assert_says(qid, logit, "The log-odds is")
+    assert_says(qid, slope, "The log-odds is", 2)
+    assert_says(qid, slope * se, "The log-odds is")
+    assert_says(qid, slope * se, "log-odds has standard error", fields=("short_answer",))
+    assert_says(qid, se, "log-odds has standard error", 2, fields=("short_answer",))
+    assert_says(qid, z, "A 95% interval", 2)
     lo, hi = logit - z * slope * se, logit + z * slope * se
-    says(qid, lo, "A 95% interval")
-    says(qid, hi, "A 95% interval")
-    says(qid, special.expit(lo), "A 95% interval")
-    says(qid, special.expit(hi), "A 95% interval")
-    says(qid, z * se, "The plain interval")
-    says(qid, p - z * se, "The plain interval")
-    says(qid, p + z * se, "The plain interval")
+    assert_says(qid, lo, "A 95% interval")
+    assert_says(qid, hi, "A 95% interval")
+    assert_says(qid, special.expit(lo), "A 95% interval")
+    assert_says(qid, special.expit(hi), "A 95% interval")
+    assert_says(qid, z * se, "The plain interval")
+    assert_says(qid, p - z * se, "The plain interval")
+    assert_says(qid, p + z * se, "The plain interval")
     # the delta-method standard error against simulation of the real estimator
     rng = np.random.default_rng(5)
     phat = rng.binomial(n, p, size=400_000) / n
@@ -285,10 +285,10 @@ def test_bootstrap_maximum_atom():
     qid = "bootstrap-and-failure"
     n = 50
     atom = 1 - (1 - 1 / n) ** n
-    says(qid, atom, "for $n=50$")
-    says(qid, 1 - np.exp(-1), "for $n=50$")
-    says(qid, 1 - np.exp(-1), "replicate equals", fields=("short_answer",))
-    says(qid, atom, "atom of mass", 2)
+    assert_says(qid, atom, "for $n=50$")
+    assert_says(qid, 1 - np.exp(-1), "for $n=50$")
+    assert_says(qid, 1 - np.exp(-1), "replicate equals", fields=("short_answer",))
+    assert_says(qid, atom, "atom of mass", 2)
     # the real thing: resample one uniform sample and count replicates equal to its maximum
     rng = np.random.default_rng(6)
     x = rng.uniform(0, 1, n)
@@ -297,8 +297,8 @@ def test_bootstrap_maximum_atom():
     # the true law of n(theta - M) has mean n/(n+1), close to the exponential's 1
     m = rng.uniform(0, 1, size=(100_000, n)).max(axis=1)
     assert abs(np.mean(n * (1 - m)) - n / (n + 1)) < 0.01
-    says(qid, n / (n + 1), "exponential with mean", 0)
-    says(qid, f"{100 / np.sqrt(2 * 1000):.0f}%", "Monte Carlo error")
+    assert_says(qid, n / (n + 1), "exponential with mean", 0)
+    assert_says(qid, f"{100 / np.sqrt(2 * 1000):.0f}%", "Monte Carlo error")
     assert states(qid, "1000", "Monte Carlo error")
 
 
@@ -326,13 +326,13 @@ def test_two_uniform_draws_interval():
     x = rng.uniform(theta - 0.5, theta + 0.5, size=(200_000, 2))
     covered = (x.min(axis=1) <= theta) & (theta <= x.max(axis=1))
     assert abs(covered.mean() - 0.5) < 0.005
-    says(qid, "50%", "confidence interval", fields=("answer",))
+    assert_says(qid, "50%", "confidence interval", fields=("answer",))
     # among samples with gap 0.6 or more, coverage is certain
     gap = np.abs(x[:, 0] - x[:, 1])
     assert covered[gap >= 0.5].all()
     d = 0.1
-    says(qid, d / (1 - d), "If $d=0.6$")
-    says(qid, 0.6, "If $d=0.6$", 1)
+    assert_says(qid, d / (1 - d), "If $d=0.6$")
+    assert_says(qid, 0.6, "If $d=0.6$", 1)
     # posterior probability d/(1-d) checked against a grid posterior for one sample
     a, b = 2.95, 3.05
     grid = np.linspace(b - 0.5, a + 0.5, 100_001)
@@ -352,17 +352,17 @@ def test_binomial_intervals():
     k, n = 7, 20
     p = k / n
     half = stats.norm.ppf(0.975) * np.sqrt(p * (1 - p) / n)
-    says(qid, p, "Wald interval", 2)
-    says(qid, half, "Wald interval")
-    says(qid, p - half, "Wald interval")
-    says(qid, p + half, "Wald interval")
+    assert_says(qid, p, "Wald interval", 2)
+    assert_says(qid, half, "Wald interval")
+    assert_says(qid, p - half, "Wald interval")
+    assert_says(qid, p + half, "Wald interval")
     lo, hi = stats.beta.ppf([0.025, 0.975], k + 0.5, n - k + 0.5)
-    says(qid, lo, "Jeffreys credible interval")
-    says(qid, hi, "Jeffreys credible interval")
-    says(qid, k + 0.5, "Jeffreys credible interval", 1)
-    says(qid, n - k + 0.5, "Jeffreys credible interval", 1)
-    says(qid, 100 * wald_coverage(0.35, n), "nominal coverage", 1)
-    says(qid, 100 * wald_coverage(0.05, n), "nominal coverage", 1)
+    assert_says(qid, lo, "Jeffreys credible interval")
+    assert_says(qid, hi, "Jeffreys credible interval")
+    assert_says(qid, k + 0.5, "Jeffreys credible interval", 1)
+    assert_says(qid, n - k + 0.5, "Jeffreys credible interval", 1)
+    assert_says(qid, 100 * wald_coverage(0.35, n), "nominal coverage", 1)
+    assert_says(qid, 100 * wald_coverage(0.05, n), "nominal coverage", 1)
 
 
 # ----------------------------------------------------------------- pvalues-power-errors
@@ -375,24 +375,24 @@ def test_power_and_sample_size():
     rng = np.random.default_rng(8)
     zs = np.sqrt(n) * rng.normal(delta, 1, size=(200_000, n)).mean(axis=1)
     assert abs(np.mean(np.abs(zs) > z) - power) < 0.005
-    says(qid, z, "With $\\delta=0.5$", 2)
-    says(qid, power, "With $\\delta=0.5$")
-    says(qid, delta * np.sqrt(n), "With $\\delta=0.5$", 1)
+    assert_says(qid, z, "With $\\delta=0.5$", 2)
+    assert_says(qid, power, "With $\\delta=0.5$")
+    assert_says(qid, delta * np.sqrt(n), "With $\\delta=0.5$", 1)
     z80 = stats.norm.ppf(0.8)
     need = ((z + z80) / delta) ** 2
-    says(qid, z80, "For 80% power")
-    says(qid, need, "For 80% power", 1)
-    says(qid, str(int(np.ceil(need))), "For 80% power")
-    says(qid, str(int(np.ceil(need))), "80% power", fields=("short_answer",))
+    assert_says(qid, z80, "For 80% power")
+    assert_says(qid, need, "For 80% power", 1)
+    assert_says(qid, str(int(np.ceil(need))), "For 80% power")
+    assert_says(qid, str(int(np.ceil(need))), "80% power", fields=("short_answer",))
     false_rej = 900 * alpha
     true_rej = 100 * power
     share = false_rej / (false_rej + true_rej)
-    says(qid, false_rej, "900 nulls", 0)
-    says(qid, true_rej, "900 nulls", 1)
-    says(qid, false_rej + true_rej, "share of false discoveries", 1)
-    says(qid, share, "share of false discoveries", 2)
-    says(qid, 100 * share, "false 39%", 0)
-    says(qid, 100 * share, "10% of tested effects", 0, fields=("short_answer",))
+    assert_says(qid, false_rej, "900 nulls", 0)
+    assert_says(qid, true_rej, "900 nulls", 1)
+    assert_says(qid, false_rej + true_rej, "share of false discoveries", 1)
+    assert_says(qid, share, "share of false discoveries", 2)
+    assert_says(qid, 100 * share, "false 39%", 0)
+    assert_says(qid, 100 * share, "10% of tested effects", 0, fields=("short_answer",))
 
 
 # ----------------------------------------------------------------- multiple-testing-bonferroni-bh
@@ -422,23 +422,23 @@ def test_fwer_and_bh_example():
     fwer = 1 - 0.95**20
     rng = np.random.default_rng(9)
     assert abs(np.mean((rng.uniform(size=(100_000, 20)) < 0.05).any(axis=1)) - fwer) < 0.005
-    says(qid, fwer, "FWER is")
-    says(qid, fwer, "at least one false rejection", fields=("short_answer",))
-    says(qid, 0.05 / 20, "FWER is", 4)
+    assert_says(qid, fwer, "FWER is")
+    assert_says(qid, fwer, "at least one false rejection", fields=("short_answer",))
+    assert_says(qid, 0.05 / 20, "FWER is", 4)
     text = field(qid, "answer")
     listed = re.search(r"sorted p-values ([0-9., ]+) and", text).group(1)
     p = np.array([float(v) for v in listed.replace(" ", "").split(",")])
     assert len(p) == 10
-    says(qid, 0.05 / len(p), "Bonferroni's threshold")
+    assert_says(qid, 0.05 / len(p), "Bonferroni's threshold")
     assert int((p <= 0.05 / len(p)).sum()) == 1 == holm(p, 0.05)
     assert states(qid, "one", "Bonferroni's threshold")
     k = bh(p, 0.05)
     assert k == 3
     for i in range(1, 5):
-        says(qid, 0.05 * i / len(p), "Benjamini-Hochberg thresholds")
-    says(qid, p[2], "Benjamini-Hochberg thresholds")
+        assert_says(qid, 0.05 * i / len(p), "Benjamini-Hochberg thresholds")
+    assert_says(qid, p[2], "Benjamini-Hochberg thresholds")
     assert states(qid, "three", "Benjamini-Hochberg thresholds")
-    says(qid, (1 / np.arange(1, 11)).sum(), "arbitrary dependence the divisor")
+    assert_says(qid, (1 / np.arange(1, 11)).sum(), "arbitrary dependence the divisor")
 
 
 def test_bh_figure():
@@ -473,21 +473,21 @@ def test_coin_three_tests():
     lr = 2 * (heads * np.log(ph / p0) + (n - heads) * np.log((1 - ph) / (1 - p0)))
     wald = (ph - p0) ** 2 / (ph * (1 - ph) / n)
     score = (ph - p0) ** 2 / (p0 * (1 - p0) / n)
-    says(qid, lr, "The LRT statistic is", 2)
-    says(qid, stats.chi2.sf(lr, 1), "The LRT statistic is")
-    says(qid, lr, "$\\Lambda=", 2, fields=("short_answer",))
-    says(qid, stats.chi2.sf(lr, 1), "$\\Lambda=", 3, fields=("short_answer",))
-    says(qid, wald, "(0.6\\cdot0.4/100)", 2)
-    says(qid, stats.chi2.sf(wald, 1), "(0.6\\cdot0.4/100)")
-    says(qid, score, "(0.5\\cdot0.5/100)", 2)
-    says(qid, stats.chi2.sf(score, 1), "(0.5\\cdot0.5/100)")
+    assert_says(qid, lr, "The LRT statistic is", 2)
+    assert_says(qid, stats.chi2.sf(lr, 1), "The LRT statistic is")
+    assert_says(qid, lr, "$\\Lambda=", 2, fields=("short_answer",))
+    assert_says(qid, stats.chi2.sf(lr, 1), "$\\Lambda=", 3, fields=("short_answer",))
+    assert_says(qid, wald, "(0.6\\cdot0.4/100)", 2)
+    assert_says(qid, stats.chi2.sf(wald, 1), "(0.6\\cdot0.4/100)")
+    assert_says(qid, score, "(0.5\\cdot0.5/100)", 2)
+    assert_says(qid, stats.chi2.sf(score, 1), "(0.5\\cdot0.5/100)")
 
 
 def test_boundary_mixture():
     qid = "likelihood-ratio-wilks"
     crit = stats.chi2.ppf(0.90, 1)
-    says(qid, crit, "critical value is", 2)
-    says(qid, stats.chi2.ppf(0.95, 1), "critical value is", 2)
+    assert_says(qid, crit, "critical value is", 2)
+    assert_says(qid, stats.chi2.ppf(0.95, 1), "critical value is", 2)
     # the real thing: test mu = 0 against mu >= 0 for normal data with known variance
     rng = np.random.default_rng(10)
     n = 50
@@ -496,7 +496,7 @@ def test_boundary_mixture():
     assert abs(np.mean(lam == 0) - 0.5) < 0.005
     assert abs(np.mean(lam > crit) - 0.05) < 0.003
     assert abs(np.mean(lam > stats.chi2.ppf(0.95, 1)) - 0.025) < 0.003
-    says(qid, stats.chi2.ppf(0.95, 1), "halves the type I error", 2)
+    assert_says(qid, stats.chi2.ppf(0.95, 1), "halves the type I error", 2)
     assert states(qid, "halves", "Using 3.84")
 
 
@@ -516,12 +516,12 @@ def bounds(p: float, t: float, n: int = 100) -> dict[str, float]:
 def test_fair_coin_bounds():
     qid = "concentration-inequalities"
     b = bounds(0.5, 0.1)
-    says(qid, b["markov"], "Markov gives")
-    says(qid, b["chebyshev"], "Chebyshev gives", 2)
-    says(qid, b["hoeffding"], "Hoeffding gives $e^{-2}")
-    says(qid, b["bernstein_exponent"], "Bernstein with $\\sigma^2=0.25$")
-    says(qid, np.exp(-b["bernstein_exponent"]), "Bernstein with $\\sigma^2=0.25$")
-    says(qid, b["exact"], "exact binomial tail", 4)
+    assert_says(qid, b["markov"], "Markov gives")
+    assert_says(qid, b["chebyshev"], "Chebyshev gives", 2)
+    assert_says(qid, b["hoeffding"], "Hoeffding gives $e^{-2}")
+    assert_says(qid, b["bernstein_exponent"], "Bernstein with $\\sigma^2=0.25$")
+    assert_says(qid, np.exp(-b["bernstein_exponent"]), "Bernstein with $\\sigma^2=0.25$")
+    assert_says(qid, b["exact"], "exact binomial tail", 4)
     rng = np.random.default_rng(11)
     assert abs(np.mean(rng.binomial(100, 0.5, 400_000) >= 60) - b["exact"]) < 0.001
 
@@ -530,15 +530,15 @@ def test_rare_event_bounds():
     qid = "concentration-inequalities"
     p, t = 0.05, 0.05
     b = bounds(p, t)
-    says(qid, 2 * 100 * t**2, "Hoeffding ignores the small variance", 1)
-    says(qid, b["hoeffding"], "Hoeffding ignores the small variance")
-    says(qid, b["chebyshev"], "Chebyshev gives 0", 2)
-    says(qid, p * (1 - p), "Bernstein with $\\sigma^2=0.0475$", 4)
-    says(qid, 1 - p, "Bernstein with $\\sigma^2=0.0475$", 2)
-    says(qid, np.exp(-b["bernstein_exponent"]), "Bernstein with $\\sigma^2=0.0475$")
-    says(qid, b["exact"], "the exact tail is", 4)
-    says(qid, p, "rare event", 2)
-    says(qid, p + t, "rare event", 2)
+    assert_says(qid, 2 * 100 * t**2, "Hoeffding ignores the small variance", 1)
+    assert_says(qid, b["hoeffding"], "Hoeffding ignores the small variance")
+    assert_says(qid, b["chebyshev"], "Chebyshev gives 0", 2)
+    assert_says(qid, p * (1 - p), "Bernstein with $\\sigma^2=0.0475$", 4)
+    assert_says(qid, 1 - p, "Bernstein with $\\sigma^2=0.0475$", 2)
+    assert_says(qid, np.exp(-b["bernstein_exponent"]), "Bernstein with $\\sigma^2=0.0475$")
+    assert_says(qid, b["exact"], "the exact tail is", 4)
+    assert_says(qid, p, "rare event", 2)
+    assert_says(qid, p + t, "rare event", 2)
 
 
 def test_tail_bounds_figure():
@@ -577,18 +577,18 @@ def test_empty_bins():
     rng = np.random.default_rng(12)
     counts = np.array([n - np.unique(rng.integers(0, n, n)).size for _ in range(20_000)])
     assert abs(counts.mean() - mean) < 0.3 and abs(counts.var() / var - 1) < 0.05
-    says(qid, mean, "\\mathbb{E}Z=n(1-1/n)^n", 1)
-    says(qid, 2 * np.exp(-2 * t**2 / n), "for $t=50$", 4)
-    says(qid, 2 * t**2 / n, "for $t=50$", 0)
-    says(qid, n / 4, "variance were", 0)
-    says(qid, var, "exact variance is", 1)
-    says(qid, np.sqrt(var), "exact variance is", 2)
+    assert_says(qid, mean, "\\mathbb{E}Z=n(1-1/n)^n", 1)
+    assert_says(qid, 2 * np.exp(-2 * t**2 / n), "for $t=50$", 4)
+    assert_says(qid, 2 * t**2 / n, "for $t=50$", 0)
+    assert_says(qid, n / 4, "variance were", 0)
+    assert_says(qid, var, "exact variance is", 1)
+    assert_says(qid, np.sqrt(var), "exact variance is", 2)
     normal = 2 * stats.norm.sf(t / np.sqrt(var))
     assert f"{normal:.0e}" == "4e-07" and states(qid, "4", "normal approximation puts")
     assert "4\\times10^{-7}" in field(qid, "answer")
-    says(qid, var / t**2, "Chebyshev with the exact variance", 4)
-    says(qid, var, "Chebyshev with the exact variance", 1)
-    says(qid, t**2, "Chebyshev with the exact variance", 0)
+    assert_says(qid, var / t**2, "Chebyshev with the exact variance", 4)
+    assert_says(qid, var, "Chebyshev with the exact variance", 1)
+    assert_says(qid, t**2, "Chebyshev with the exact variance", 0)
 
 
 # ----------------------------------------------------------------- lln-clt-heavy-tails
@@ -600,23 +600,23 @@ def test_berry_esseen_rare_event():
     sigma = np.sqrt(p * (1 - p))
     rho = p * (1 - p) * (p**2 + (1 - p) ** 2)  # E|X - p|^3
     ratio = rho / sigma**3
-    says(qid, ratio, "Bernoulli($0.01$)", 2)
+    assert_says(qid, ratio, "Bernoulli($0.01$)", 2)
     assert f"\\rho/\\sigma^3={fmt(ratio, 2)}$" in field(qid, "answer")
     assert f"0.4748\\times{fmt(ratio, 2)}/" in field(qid, "answer")
-    says(qid, c * ratio / np.sqrt(n), "Bernoulli($0.01$)")
+    assert_says(qid, c * ratio / np.sqrt(n), "Bernoulli($0.01$)")
     # the largest gap between the binomial and normal distribution functions, at both sides of each jump
     k = np.arange(0, n + 1)
     z = (k - n * p) / (np.sqrt(n) * sigma)
     gap = max(np.max(np.abs(stats.binom.cdf(k, n, p) - stats.norm.cdf(z))),
               np.max(np.abs(stats.binom.cdf(k - 1, n, p) - stats.norm.cdf(z))))
-    says(qid, gap, "actual largest gap")
+    assert_says(qid, gap, "actual largest gap")
 
 
 def test_heavy_tailed_means():
     qid = "lln-clt-heavy-tails"
     alpha = 1.5
-    says(qid, 100 ** (1 - 1 / alpha), "Pareto data", 1)
-    says(qid, np.sqrt(100), "Pareto data", 0)
+    assert_says(qid, 100 ** (1 - 1 / alpha), "Pareto data", 1)
+    assert_says(qid, np.sqrt(100), "Pareto data", 0)
     rng = np.random.default_rng(13)
 
     def iqr(n, reps):
@@ -628,7 +628,7 @@ def test_heavy_tailed_means():
     assert 3.5 < ratio < 5.5  # near 100^(1/3), far from the finite-variance 10
     cauchy = rng.standard_cauchy((20_000, 200)).mean(axis=1)
     assert abs(np.mean(np.abs(cauchy) > 1) - 0.5) < 0.015
-    says(qid, 0.5, "For Cauchy data", 1)
+    assert_says(qid, 0.5, "For Cauchy data", 1)
 
 
 # ----------------------------------------------------------------- james-stein-shrinkage
@@ -650,13 +650,13 @@ def test_james_stein_risk():
         js = (1 - (d - 2) / (x**2).sum(axis=1, keepdims=True)) * x
         assert abs(((js - theta) ** 2).sum(axis=1).mean() - js_risk(d, norm2)) < 0.05
         assert abs(((x - theta) ** 2).sum(axis=1).mean() - d) < 0.05
-    says(qid, str(d), "The usual estimator has risk")
-    says(qid, js_risk(d, 0.0), "the James-Stein risk is $10-64/8", 0)
+    assert_says(qid, str(d), "The usual estimator has risk")
+    assert_says(qid, js_risk(d, 0.0), "the James-Stein risk is $10-64/8", 0)
     assert (d - 2) ** 2 == 64 and states(qid, "64", "James-Stein risk is") and states(qid, "8", "James-Stein risk is")
-    says(qid, js_risk(d, 0.0), "At $\\theta=0$ the risk is", 0, fields=("short_answer",))
-    says(qid, js_risk(d, 10.0), "the risk is 6", 2)
-    says(qid, 10.0 / 2, "noncentral chi-squared", 0)
-    says(qid, d - 2, "sum_kP(K=k)/(8+2k)", 0)
+    assert_says(qid, js_risk(d, 0.0), "At $\\theta=0$ the risk is", 0, fields=("short_answer",))
+    assert_says(qid, js_risk(d, 10.0), "the risk is 6", 2)
+    assert_says(qid, 10.0 / 2, "noncentral chi-squared", 0)
+    assert_says(qid, d - 2, "sum_kP(K=k)/(8+2k)", 0)
     # the empirical-Bayes factor is unbiased: E[(d-2)/||X||^2] = 1/(1+tau^2)
     tau2 = 3.0
     x = rng.normal(0, np.sqrt(1 + tau2), (200_000, d))
@@ -672,7 +672,7 @@ def test_effective_sample_size():
     x = rng.standard_normal(n)
     for mu in (1.0, 2.0):
         ess = n * np.exp(-mu**2)
-        says(qid, ess, f"shift of $\\mu={mu:g}$", 0)
+        assert_says(qid, ess, f"shift of $\\mu={mu:g}$", 0)
     # the sample effective size: close to n e^{-1} for mu = 1, typically well above n e^{-4} for mu = 2
     sample = {1.0: [], 2.0: []}
     for _ in range(200):
@@ -683,8 +683,8 @@ def test_effective_sample_size():
     assert abs(np.median(sample[1.0]) / (n * np.exp(-1)) - 1) < 0.05
     median2 = np.median(sample[2.0])
     assert median2 > n * np.exp(-4) and abs(median2 - 330) < 30
-    says(qid, "330", "median over repeated samples")
-    says(qid, n * np.exp(-4), "median over repeated samples", 0)
+    assert_says(qid, "330", "median over repeated samples")
+    assert_says(qid, n * np.exp(-4), "median over repeated samples", 0)
     assert states(qid, "10{,}000", "training points from")
     growth = np.sqrt(n / (n * np.exp(-4)))
     assert 7 < growth < 8 and states(qid, "sevenfold", "standard error has grown")
@@ -717,14 +717,14 @@ def test_cv_variance_decomposition():
     s2, omega, gamma = err * (1 - err), 0.002, 0.001
     terms = (s2 / n, (m - 1) * omega / n, (n - m) * gamma / n)
     var = sum(terms)
-    says(qid, str(m), "Take $n=1000$")
-    says(qid, s2, "Take $n=1000$", 2)
+    assert_says(qid, str(m), "Take $n=1000$")
+    assert_says(qid, s2, "Take $n=1000$", 2)
     for t, digits in zip(terms, (5, 6, 4)):
-        says(qid, t, "Then $\\operatorname{Var}(\\mathrm{CV})=", digits)
-    says(qid, var, "Then $\\operatorname{Var}(\\mathrm{CV})=", 6)
-    says(qid, np.sqrt(var), "Then $\\operatorname{Var}(\\mathrm{CV})=", 4)
-    says(qid, var - gamma, "naive estimate has expectation", 6)
-    says(qid, np.sqrt(var - gamma), "naive estimate has expectation", 4)
+        assert_says(qid, t, "Then $\\operatorname{Var}(\\mathrm{CV})=", digits)
+    assert_says(qid, var, "Then $\\operatorname{Var}(\\mathrm{CV})=", 6)
+    assert_says(qid, np.sqrt(var), "Then $\\operatorname{Var}(\\mathrm{CV})=", 4)
+    assert_says(qid, var - gamma, "naive estimate has expectation", 6)
+    assert_says(qid, np.sqrt(var - gamma), "naive estimate has expectation", 4)
     assert np.sqrt(var - gamma) < np.sqrt(var) / 2 and 100 * gamma / s2 < 0.5
     assert states(qid, "0.5%", "naive estimate has expectation")
     # simulate the covariance model: e_i = a + b_fold + c_i
@@ -743,9 +743,9 @@ def test_corrected_resampled_t():
     qid = "cross-validation-variance"
     j, test_frac = 10, 0.1
     factor = 1 / j + test_frac / (1 - test_frac)
-    says(qid, factor, "ten 90/10 splits")
-    says(qid, 1 / j, "ten 90/10 splits", 1)
-    says(qid, np.sqrt(factor * j), "ten 90/10 splits", 2)
+    assert_says(qid, factor, "ten 90/10 splits")
+    assert_says(qid, 1 / j, "ten 90/10 splits", 1)
+    assert_says(qid, np.sqrt(factor * j), "ten 90/10 splits", 2)
 
 
 # ----------------------------------------------------------------- exponential-family-mle
@@ -753,13 +753,13 @@ def test_corrected_resampled_t():
 def test_poisson_natural_parameter():
     qid = "exponential-family-mle"
     n, mean = 50, 3.2
-    says(qid, mean, "moment matching gives", 1)
-    says(qid, np.log(mean), "moment matching gives")
+    assert_says(qid, mean, "moment matching gives", 1)
+    assert_says(qid, np.log(mean), "moment matching gives")
     se_eta = 1 / np.sqrt(n * mean)
-    says(qid, se_eta, "standard error of $\\hat\\eta$", 4)
+    assert_says(qid, se_eta, "standard error of $\\hat\\eta$", 4)
     assert f"=\\sqrt{{50\\times3.2}}={fmt(se_eta, 4)}$" in field(qid, "answer").replace("1/\\sqrt", "=\\sqrt")
     assert f"3.2\\times{fmt(se_eta, 4)}=" in field(qid, "answer")
-    says(qid, mean * se_eta, "standard error of $\\hat\\eta$")
+    assert_says(qid, mean * se_eta, "standard error of $\\hat\\eta$")
     assert np.isclose(mean * se_eta, np.sqrt(mean / n))
     assert states(qid, "3.2/50", "standard error of $\\hat\\eta$")
     rng = np.random.default_rng(17)
@@ -780,16 +780,16 @@ def test_poisson_fit_to_negative_binomial():
     a = 1 / mu
     b = var / mu**2
     sandwich = b / a**2
-    says(qid, mu, "negative binomial with mean", 0)
-    says(qid, var, "negative binomial with mean", 0)
-    says(qid, a, "Per observation", 2)
-    says(qid, b, "Per observation", 2)
-    says(qid, sandwich, "sandwich variance is", 0)
-    says(qid, mu, "Poisson formula gives", 0)
-    says(qid, np.sqrt(mu / n), "With $n=100$", 1)
-    says(qid, np.sqrt(sandwich / n), "With $n=100$")
-    says(qid, np.sqrt(sandwich / mu), "With $n=100$", 2)
-    says(qid, np.sqrt(var / mu), "understates its standard error", 2, fields=("short_answer",))
+    assert_says(qid, mu, "negative binomial with mean", 0)
+    assert_says(qid, var, "negative binomial with mean", 0)
+    assert_says(qid, a, "Per observation", 2)
+    assert_says(qid, b, "Per observation", 2)
+    assert_says(qid, sandwich, "sandwich variance is", 0)
+    assert_says(qid, mu, "Poisson formula gives", 0)
+    assert_says(qid, np.sqrt(mu / n), "With $n=100$", 1)
+    assert_says(qid, np.sqrt(sandwich / n), "With $n=100$")
+    assert_says(qid, np.sqrt(sandwich / mu), "With $n=100$", 2)
+    assert_says(qid, np.sqrt(var / mu), "understates its standard error", 2, fields=("short_answer",))
     # simulate the real thing: Poisson intervals on negative binomial data
     r = mu**2 / (var - mu)
     rng = np.random.default_rng(18)
@@ -800,7 +800,7 @@ def test_poisson_fit_to_negative_binomial():
     cover = np.mean(np.abs(m - mu) <= z * np.sqrt(m / n))
     exact = 2 * stats.norm.cdf(z * np.sqrt(mu / var)) - 1
     assert abs(cover - exact) < 0.01
-    says(qid, f"{100 * exact:.0f}%", "cover only about")
+    assert_says(qid, f"{100 * exact:.0f}%", "cover only about")
 
 
 
@@ -832,13 +832,13 @@ def test_peeking_inflation():
     assert abs(np.mean(max_abs_z(1, z) > crit) - 0.05) < 0.001
     two, five, ten = (float(np.mean(max_abs_z(k, z) > crit)) for k in (2, 5, 10))
     for value in (two, five, ten):
-        says(qid, value, "Simulating null random walks", 2)
-    says(qid, five, "with 5 equally spaced looks", 2, fields=("short_answer",))
-    says(qid, ten, "with 5 equally spaced looks", 2, fields=("short_answer",))
+        assert_says(qid, value, "Simulating null random walks", 2)
+    assert_says(qid, five, "with 5 equally spaced looks", 2, fields=("short_answer",))
+    assert_says(qid, ten, "with 5 equally spaced looks", 2, fields=("short_answer",))
     # Pocock's constant boundary for 5 looks: the 95th percentile of the largest |Z| over the looks
     pocock = float(np.quantile(max_abs_z(5, z), 0.95))
-    says(qid, pocock, "Pocock's constant boundary", 2)
-    says(qid, 2 * stats.norm.sf(pocock), "Pocock's constant boundary")
+    assert_says(qid, pocock, "Pocock's constant boundary", 2)
+    assert_says(qid, 2 * stats.norm.sf(pocock), "Pocock's constant boundary")
 
 
 # ----------------------------------------------------------------- permutation-test
@@ -852,7 +852,7 @@ def test_permutation_example():
     b = [float(v) for v in re.search(r"group B has ([0-9., ]+);", text).group(1).split(",")]
     x = np.array(a + b)
     observed = np.mean(a) - np.mean(b)
-    says(qid, observed, "difference in means is")
+    assert_says(qid, observed, "difference in means is")
     count = total = 0
     for chosen in itertools.combinations(range(len(x)), len(a)):
         mask = np.zeros(len(x), bool)
@@ -860,12 +860,12 @@ def test_permutation_example():
         total += 1
         count += x[mask].mean() - x[~mask].mean() >= observed - 1e-12
     assert total == 70
-    says(qid, str(total), "ways to choose")
-    says(qid, str(count), "ways to choose")
-    says(qid, count / total, "ways to choose", 4)
+    assert_says(qid, str(total), "ways to choose")
+    assert_says(qid, str(count), "ways to choose")
+    assert_says(qid, count / total, "ways to choose", 4)
     assert f"only {count} of them" in text and f"${count}/{total}=" in text
-    says(qid, 1 / total, "smallest p-value", 4)
-    says(qid, stats.ttest_ind(a, b, alternative="greater").pvalue, "one-sided two-sample", 4)
+    assert_says(qid, 1 / total, "smallest p-value", 4)
+    assert_says(qid, stats.ttest_ind(a, b, alternative="greater").pvalue, "one-sided two-sample", 4)
 
 
 # ----------------------------------------------------------------- lindley-paradox
@@ -879,24 +879,24 @@ def bayes_factor_null(z: float, n: int, ratio: float = 1.0) -> float:
 def test_lindley_bayes_factors():
     qid = "lindley-paradox"
     z = 1.96
-    says(qid, 2 * stats.norm.sf(z), "Take $\\tau=\\sigma$", 2)
-    says(qid, bayes_factor_null(z, 100), "at $n=100$", 2)
-    says(qid, bayes_factor_null(z, 1000), "at $n=100$", 2)
-    says(qid, bayes_factor_null(z, 10_000), "at $n=100$", 1)
-    says(qid, bayes_factor_null(z, 10_000), "($\\tau=\\sigma$) it is", 1, fields=("short_answer",))
+    assert_says(qid, 2 * stats.norm.sf(z), "Take $\\tau=\\sigma$", 2)
+    assert_says(qid, bayes_factor_null(z, 100), "at $n=100$", 2)
+    assert_says(qid, bayes_factor_null(z, 1000), "at $n=100$", 2)
+    assert_says(qid, bayes_factor_null(z, 10_000), "at $n=100$", 1)
+    assert_says(qid, bayes_factor_null(z, 10_000), "($\\tau=\\sigma$) it is", 1, fields=("short_answer",))
     bf = bayes_factor_null(z, 10_000)
-    says(qid, bf / (1 + bf), "at $n=100$")
+    assert_says(qid, bf / (1 + bf), "at $n=100$")
     p = 0.05
     bound = -np.e * p * np.log(p)
-    says(qid, bound, "calibration bound")
-    says(qid, bound / (1 + bound), "calibration bound")
+    assert_says(qid, bound, "calibration bound")
+    assert_says(qid, bound / (1 + bound), "calibration bound")
     # over all priors on the alternative the least favourable one is a point mass at the estimate
     xbar = z / np.sqrt(10_000)
     point_mass = stats.norm.pdf(xbar, 0, np.sqrt(1 / 10_000)) / stats.norm.pdf(0, 0, np.sqrt(1 / 10_000))
     bf_grid = [bayes_factor_null(z, 10_000, tau) for tau in np.linspace(0.001, 1, 2000)]
     assert point_mass <= min(bf_grid) + 1e-12
-    says(qid, point_mass, "all-prior bound", 3)
-    says(qid, point_mass / (1 + point_mass), "all-prior bound", 3)
+    assert_says(qid, point_mass, "all-prior bound", 3)
+    assert_says(qid, point_mass / (1 + point_mass), "all-prior bound", 3)
     # the Bayes factor grows like sqrt(n) at fixed z
     assert abs(bayes_factor_null(z, 10**6) / bayes_factor_null(z, 10**4) - 10) < 0.05
 
@@ -906,14 +906,14 @@ def test_lindley_bayes_factors():
 def test_consistency_examples():
     qid = "consistency-vs-unbiasedness"
     n, eps = 100, 0.2
-    says(qid, 1 / (n * eps**2), "Chebyshev bounds", 2)
-    says(qid, 2 * stats.norm.sf(eps * np.sqrt(n)), "Chebyshev bounds", 4)
-    says(qid, 2 * stats.norm.sf(eps), "misses by more than 0.2")
+    assert_says(qid, 1 / (n * eps**2), "Chebyshev bounds", 2)
+    assert_says(qid, 2 * stats.norm.sf(eps * np.sqrt(n)), "Chebyshev bounds", 4)
+    assert_says(qid, 2 * stats.norm.sf(eps), "misses by more than 0.2")
     lam = 1.0
     even = sum(stats.poisson.pmf(k, lam) for k in range(0, 60, 2))
-    says(qid, np.exp(-2 * lam), "the target is", 3)
-    says(qid, even, "the target is", 3)
-    says(qid, 1 - even, "negative with probability", 3)
+    assert_says(qid, np.exp(-2 * lam), "the target is", 3)
+    assert_says(qid, even, "the target is", 3)
+    assert_says(qid, 1 - even, "negative with probability", 3)
     assert min(abs(1 - np.exp(-2)), abs(-1 - np.exp(-2))) > 0.8 and states(qid, "0.8", "never within")
     # (-1)^X is exactly unbiased for e^{-2 lambda}, checked by simulation at two rates
     rng = np.random.default_rng(20)

@@ -433,7 +433,7 @@ def test_stability_ridge_bounded_data():
     # ridge on ||x|| <= 1, |y| <= Y: the minimiser lies in the ball ||w|| <= Y/sqrt(lambda), where the squared
     # loss is 2Y(1 + 1/sqrt(lambda))-Lipschitz; replacing one example then moves the loss by at most 2 rho^2/(lambda n)
     qid = "algorithmic-stability"
-    says(qid, r"$\lambda\lVert w\rVert^2\le F_S(0)\le Y^2$", r"$\lVert w\rVert\le Y/\sqrt\lambda$",
+    assert_says(qid, r"$\lambda\lVert w\rVert^2\le F_S(0)\le Y^2$", r"$\lVert w\rVert\le Y/\sqrt\lambda$",
          r"$\rho=2Y(1+1/\sqrt\lambda)$", r"$|y|\le Y$", "for ridge, the squared loss on bounded data")
     rng = np.random.default_rng(2)
     n, d, lam, big_y = 60, 8, 0.05, 1.5
@@ -722,7 +722,7 @@ def test_double_descent_numbers():
     assert p[peak] in (p[p < n].max(), p[p > n].min())  # the grid point next to p = n
     assert "peaks next to $p=n$ (dotted line)" in figure_module("double_descent_random_features").CAPTION
     assert p[peak] == p[p < n].max() and states(qid, "grid point just below $n$", near="lowest among small models")
-    says(qid, r"the squared singular values follow", r"fixed, untuned $\lambda=0.1$", fields=("answer", "mistakes"))
+    assert_says(qid, r"the squared singular values follow", r"fixed, untuned $\lambda=0.1$", fields=("answer", "mistakes"))
     assert states(qid, f"p={p[small]}", near="lowest among small models")
     assert states(qid, fmt(mn[small], 3), near="lowest among small models")
     assert states(qid, f"p={p[peak]}", near="lowest among small models")
@@ -909,7 +909,7 @@ def test_nn_simulation():
 # These tests check the stated inputs against the values the numeric tests above use, and check the
 # constants of the formulas, each next to a numeric check that the formula is right.
 
-def says(qid: str, *fragments: str, fields: tuple[str, ...] = ("answer", "short_answer")) -> None:
+def assert_says(qid: str, *fragments: str, fields: tuple[str, ...] = ("answer", "short_answer")) -> None:
     text = "\n".join(field(qid, f) for f in fields if f in QUESTIONS[qid])
     for fragment in fragments:
         assert fragment in text, (qid, fragment)
@@ -918,7 +918,7 @@ def says(qid: str, *fragments: str, fields: tuple[str, ...] = ("answer", "short_
 def test_erm_inputs_and_formulas():
     qid = "erm-generalisation-gap"
     n, delta = 1000, 0.05
-    says(qid, f"$n={n}$", f"$\\delta={delta:g}$", r"\le 2e^{-2n\varepsilon^2}", "for a loss in $[0,1]$",
+    assert_says(qid, f"$n={n}$", f"$\\delta={delta:g}$", r"\le 2e^{-2n\varepsilon^2}", "for a loss in $[0,1]$",
          "The middle term is at most 0", "predicts 0 elsewhere has training error 0 and risk 0.5")
     # Hoeffding's two-sided bound holds for a Bernoulli(0.3) mean at n = 1000
     tail = stats.binom.cdf(math.floor(n * (0.3 - 0.0429)), n, 0.3) + stats.binom.sf(math.ceil(n * (0.3 + 0.0429)) - 1, n, 0.3)
@@ -928,7 +928,7 @@ def test_erm_inputs_and_formulas():
 def test_pac_inputs_and_formulas():
     qid = "pac-finite-class"
     d, eps, delta, n = 20, 0.05, 0.01, 532
-    says(qid, f"$d={d}$", f"$3^{{{d}}}$", f"$\\varepsilon={eps:g}$", f"$\\delta={delta:g}$", f"$n={n}$",
+    assert_says(qid, f"$d={d}$", f"$3^{{{d}}}$", f"$\\varepsilon={eps:g}$", f"$\\delta={delta:g}$", f"$n={n}$",
          f"fixed hypothesis of error {eps:g}", f"same {d} variables", f"$\\ln|\\mathcal H|=2^{{{d}}}\\ln 2$",
          f"more than the $2^{{{d}}}$ points", r"$(1-\varepsilon)^n\le e^{-\varepsilon n}$",
          r"$1-\varepsilon$", r"$1-\delta$", r"$1/\varepsilon$", r"$1/\delta$", r"$L(h_0)=0$",
@@ -941,7 +941,7 @@ def test_pac_inputs_and_formulas():
 
 def test_agnostic_inputs_and_formulas():
     qid = "realisable-vs-agnostic-rates"
-    says(qid, r"$|\mathcal H|=3^{20}$", r"$\delta=0.01$", r"Realisable, $\varepsilon=0.05$",
+    assert_says(qid, r"$|\mathcal H|=3^{20}$", r"$\delta=0.01$", r"Realisable, $\varepsilon=0.05$",
          r"uniform deviation $0.05$", "excess risk of 0.05 requires deviation 0.025",
          "error 0.30 from one of error 0.35", r"error near $0.3$", r"flipped with probability 0.1 independently of $x$",
          r"slopes between $-1$ and $-1/2$", r"excess loss $\ell(h)-\ell(h^\star)$", r"a rate of about $1/n$",
@@ -959,7 +959,7 @@ def test_agnostic_inputs_and_formulas():
 
 def test_vc_inputs_and_formulas():
     qid = "vc-dimension-examples"
-    says(qid, r"all $2^m$", r"$d+1$", r"$d+2$", r"$x_1<x_2$", r"$x_1<x_2<x_3$", r"$(+,-,+)$", r"$b=y_0/2$",
+    assert_says(qid, r"all $2^m$", r"$d+1$", r"$d+2$", r"$x_1<x_2$", r"$x_1<x_2<x_3$", r"$(+,-,+)$", r"$b=y_0/2$",
          r"$y\in\{\pm1\}^{d+1}$", r"$\sum_i\lambda_ix_i=0$", r"$\sum_i\lambda_i=0$", r"$\mathrm{VC}=d+1$",
          r"through the origin (no $b$) it is $d$", r"In the plane ($d=2$)", r"$2\sum_{i=0}^{2}\binom{3}{i}=14$",
          r"$\mathrm{VC}\ge d+1$", "Intervals: 2", "four labellings", "So the VC dimension is 2",
@@ -991,10 +991,10 @@ def test_vc_inputs_and_formulas():
 
 def test_sauer_inputs_and_formulas():
     qid = "sauer-shelah-vc-bound"
-    says_in(qid, "short_answer", r"$\Pi_{\mathcal H}(n)\le\sum_{i=0}^{d}\binom ni\le(en/d)^d$ for $n\ge d$")
+    assert_says_in(qid, "short_answer", r"$\Pi_{\mathcal H}(n)\le\sum_{i=0}^{d}\binom ni\le(en/d)^d$ for $n\ge d$")
     # the second inequality fails below n = d: n = 1, d = 3 gives 2 > (e/3)^3
     assert sum(special.comb(1, i, exact=True) for i in range(4)) > (math.e / 3) ** 3
-    says(qid, r"$\Pi_{\mathcal H}(n)\le\sum_{i=0}^{d}\binom ni\le(en/d)^d$", r"$2^n$", r"$d+1$ points",
+    assert_says(qid, r"$\Pi_{\mathcal H}(n)\le\sum_{i=0}^{d}\binom ni\le(en/d)^d$", r"$2^n$", r"$d+1$ points",
          r"$|\mathcal H_C|=|Y|+|Y_2|$", r"at most $d-1$",
          r"\sum_{i\le d}\binom{n-1}{i}+\sum_{i\le d-1}\binom{n-1}{i}=\sum_{i\le d}\binom ni",
          r"$(n/d)^{d-i}\ge1$", r"\le(n/d)^d(1+d/n)^n\le(en/d)^d", r"$\sqrt{2\ln\Pi_{\mathcal H}(n)/n}$",
@@ -1009,7 +1009,7 @@ def test_sauer_inputs_and_formulas():
 
 def test_uniform_convergence_inputs_and_formulas():
     qid = "uniform-convergence-why"
-    says(qid, r"$n=100$", r"$\mathrm{Bin}(100,0.5)/100$", "risk 0.5", "hold 1000 classifiers", "best of 1000",
+    assert_says(qid, r"$n=100$", r"$\mathrm{Bin}(100,0.5)/100$", "risk 0.5", "hold 1000 classifiers", "best of 1000",
          "is at most 0.40 is 0.028", "independent ones is at most 0.40", "reports about 0.34", "whose risk is 0.5",
          r"at $\delta=0.05$ is 0.136", r"$\sqrt{\ln(2\cdot1000/0.05)/200}=0.230$",
          r"$\Pr(\Delta_S>\varepsilon)\le2|\mathcal H|e^{-2n\varepsilon^2}$", r"$L(\hat h)-L(h^\star)\le2\Delta_S$",
@@ -1018,7 +1018,7 @@ def test_uniform_convergence_inputs_and_formulas():
 
 def test_rademacher_inputs_and_formulas():
     qid = "rademacher-complexity"
-    says(qid, r"values in $[0,1]$", r"For losses in $[0,1]$", r"by at most $1/n$",
+    assert_says(qid, r"values in $[0,1]$", r"For losses in $[0,1]$", r"by at most $1/n$",
          r"$\Phi(S)\le\mathbb{E}\Phi+\sqrt{\ln(1/\delta)/(2n)}$", r"\le2\mathfrak R_n(\mathcal F), \]",
          r"$2\hat{\mathfrak R}_S+3\sqrt{\ln(2/\delta)/(2n)}$", r"\le\frac{BR}{\sqrt n}", r"$\sqrt{2\ln|\mathcal F_S|/n}$",
          r"Ten copies of the input $x=1$ and $\lvert w\rvert\le1$", r"\rvert/10$", r"$1/\sqrt{10}=0.316$",
@@ -1036,7 +1036,7 @@ def test_rademacher_inputs_and_formulas():
 def test_nfl_inputs_and_formulas():
     qid = "no-free-lunch"
     n_train, dim = 100, 10
-    says(qid, f"$\\mathcal X=\\{{0,1\\}}^{{{dim}}}$", f"training set of {n_train} distinct inputs",
+    assert_says(qid, f"$\\mathcal X=\\{{0,1\\}}^{{{dim}}}$", f"training set of {n_train} distinct inputs",
          f"$({2**dim - n_train}/{2**dim})\\cdot\\frac12=0.451$", r"error $1/2$", r"at least $1/8$",
          r"at least $1/7$", r"$f:\mathcal X\to\{0,1\}$", r"exactly $1/2$", r"$|C|=2n$", r"$2^{2n}$",
          r"at least $1/4$", r"$\mathbb{E}_S\,L(A(S))\ge1/4$", r"lies in $[0,1]$",
@@ -1049,7 +1049,7 @@ def test_nfl_inputs_and_formulas():
 
 def test_srm_inputs_and_formulas():
     qid = "structural-risk-minimisation"
-    says(qid, r"$w_k=6/(\pi^2k^2)$", r"$\sum_kw_k\le1$", r"$1-\delta_k$", r"$1-\delta\sum_kw_k\ge1-\delta$",
+    assert_says(qid, r"$w_k=6/(\pi^2k^2)$", r"$\sum_kw_k\le1$", r"$1-\delta_k$", r"$1-\delta\sum_kw_k\ge1-\delta$",
          r"within about $2\varepsilon_k$", r"$\varepsilon_k=\sqrt{(\ln|\mathcal H_k|+\ln(2/(w_k\delta)))/(2n)}$",
          r"$\ln(1/w_k)$, of order $2\ln k$", r"$2^{10k}$ hypotheses", r"$10k$ bits", r"$n=2000$", r"$\delta=0.05$",
          "classes 1 to 5", "(class 5)", r"$\ln K$ for $K$ candidates", "Vapnik and Chervonenkis in the 1970s")
@@ -1058,7 +1058,7 @@ def test_srm_inputs_and_formulas():
 
 def test_margin_inputs_and_formulas():
     qid = "margin-bounds-svm"
-    says(qid, r"$\lVert w\rVert\le1$", r"\frac{2R}{\gamma\sqrt n}+\sqrt{\frac{\ln(1/\delta)}{2n}}",
+    assert_says(qid, r"$\lVert w\rVert\le1$", r"\frac{2R}{\gamma\sqrt n}+\sqrt{\frac{\ln(1/\delta)}{2n}}",
          r"$R^2/\gamma^2$", r"$\phi_\gamma(t)=\min(1,\max(0,1-t/\gamma))$", r"between the 0-1 loss",
          r"is $1/\gamma$-Lipschitz", r"$\{x\mapsto w^\top x:\lVert w\rVert\le1\}$", r"$\gamma=R2^{-j}$",
          r"$\min(d,R^2/\gamma^2)+1$", r"$y_iw^\top x_i\ge1$", r"margin $1/\lVert w\rVert$", r"Take $d=10^6$, $n=10^4$, $R=1$",
@@ -1074,7 +1074,7 @@ def test_margin_inputs_and_formulas():
 
 def test_stability_inputs_and_formulas():
     qid = "algorithmic-stability"
-    says(qid, r"$\lambda\lVert w\rVert^2$", r"$2\rho^2/(\lambda n)$", r"$(2L^2/n)\sum_t\alpha_t$",
+    assert_says(qid, r"$\lambda\lVert w\rVert^2$", r"$2\rho^2/(\lambda n)$", r"$(2L^2/n)\sum_t\alpha_t$",
          r"\ell(A(S^{(i)}),z_i)-\ell(A(S),z_i)\bigr]\le\beta", r"is $2\lambda$-strongly convex",
          r"$F_S(w')-F_S(w)\ge\lambda\lVert w'-w\rVert^2$", r"$F_S(w')-F_S(w)\le2\rho\lVert w'-w\rVert/n$",
          r"$\beta=2\rho^2/(\lambda n)$", r"$\alpha_t\le2/\beta_s$", r"probability $1/n$ per step", r"$2L\alpha_t$",
@@ -1089,7 +1089,7 @@ def test_stability_inputs_and_formulas():
 
 def test_bias_complexity_inputs_and_formulas():
     qid = "bias-complexity-tradeoff"
-    says(qid, r"$\sigma^2k/n$", r"$\sqrt{2\ln(2|\mathcal H|/\delta)/n}$", r"$y=\sum_{j\ge1}\beta_jx_j+\varepsilon$",
+    assert_says(qid, r"$\sigma^2k/n$", r"$\sqrt{2\ln(2|\mathcal H|/\delta)/n}$", r"$y=\sum_{j\ge1}\beta_jx_j+\varepsilon$",
          r"$\sigma^2+T_k$", r"$T_k=\sum_{j>k}\beta_j^2$", r"$\mathbb{E}\,\mathrm{tr}(X^\top X)^{-1}=k/(n-k-1)$",
          r"R(k)=T_k+(\sigma^2+T_k)\frac{k}{n-k-1}", r"$\beta_j=0.8^j$", r"$T_k=0.64^{k+1}/0.36$",
          r"with $\sigma^2=1$ and $n=50$", r"$T_0=1.778$", r"At $k=8$", r"$T_8=", r"at $k=20$", r"$R(20)=",
@@ -1103,7 +1103,7 @@ def test_bias_complexity_inputs_and_formulas():
 
 def test_lower_bound_inputs_and_formulas():
     qid = "sample-complexity-lower-bounds"
-    says(qid, r"$\frac12\pm\varepsilon$", r"about $1/\varepsilon^2$ flips", r"about $8\varepsilon^2$",
+    assert_says(qid, r"$\frac12\pm\varepsilon$", r"about $1/\varepsilon^2$ flips", r"about $8\varepsilon^2$",
          r"$\Theta((d+\ln(1/\delta))/\varepsilon^2)$", r"$x_0,\dots,x_{d-1}$", r"$1-8\varepsilon$",
          r"$8\varepsilon/(d-1)$", r"$8\varepsilon n$", r"order $2\varepsilon$", r"$\ln(1/\delta)/\varepsilon$ term",
          r"$\Theta((d+\ln(1/\delta))/\varepsilon)$", r"$\ln(1/\varepsilon)$ factor", r"$\Pr(y=1\mid x_i)=\frac12+\varepsilon s_i$",
@@ -1122,14 +1122,14 @@ def test_lower_bound_inputs_and_formulas():
 
 def test_vacuous_inputs():
     qid = "vacuous-bounds-deep-nets"
-    says(qid, r"$\{\pm1\}$-valued", r"$10^6$ float32 weights", r"$\ln|\mathcal H|\le32\times10^6\ln2$",
+    assert_says(qid, r"$\{\pm1\}$-valued", r"$10^6$ float32 weights", r"$\ln|\mathcal H|\le32\times10^6\ln2$",
          r"$(\ln|\mathcal H|+\ln(1/\delta))/n$", r"$n=5\times10^4$", r"$\delta=0.05$", "50,000 images", "CIFAR-10",
          "With 10 classes", "training error 0, a gap of 0.9", "a gap of 0.9 and is vacuous", "exceeds 1")
 
 
 def test_pac_bayes_inputs_and_formulas():
     qid = "pac-bayes-flat-minima"
-    says(qid, r"$\mathbb{E}_QL\le\mathbb{E}_QL_S+\sqrt{(\mathrm{KL}(Q\Vert P)+\ln(2\sqrt n/\delta))/(2n)}$",
+    assert_says(qid, r"$\mathbb{E}_QL\le\mathbb{E}_QL_S+\sqrt{(\mathrm{KL}(Q\Vert P)+\ln(2\sqrt n/\delta))/(2n)}$",
          r"$\ln(1/P(h))$", r"losses in $[0,1]$", r"\sqrt{\frac{\mathrm{KL}(Q\Vert P)+\ln(2\sqrt n/\delta)}{2n}}",
          r"$\phi=2n(L-L_S)^2$", r"at most $2\sqrt n$", r"$P=\mathcal N(0,\sigma_P^2I)$", r"$Q=\mathcal N(w,\sigma_Q^2I)$",
          r"\frac12\Bigl[\frac{d\sigma_Q^2+\lVert w\rVert^2}{\sigma_P^2}-d+d\ln\frac{\sigma_P^2}{\sigma_Q^2}\Bigr]",
@@ -1147,13 +1147,13 @@ def test_pac_bayes_inputs_and_formulas():
         q = k / n
         kl = special.xlogy(q, q / p) + special.xlogy(1 - q, (1 - q) / (1 - p))
         assert np.sum(stats.binom.pmf(k, n, p) * np.exp(n * kl)) <= 2 * math.sqrt(n)
-    says(qid, r"(Maurer's lemma, for $n\ge8$)", r"$\mathbb{E}_Pe^{\phi}\le2\sqrt n/\delta$")
-    says_in(qid, "short_answer", r"For losses in $[0,1]$, $n\ge8$")
+    assert_says(qid, r"(Maurer's lemma, for $n\ge8$)", r"$\mathbb{E}_Pe^{\phi}\le2\sqrt n/\delta$")
+    assert_says_in(qid, "short_answer", r"For losses in $[0,1]$, $n\ge8$")
 
 
 def test_compression_inputs_and_formulas():
     qid = "compression-occam"
-    says(qid, r"$2^{-|h|}$", r"$L(h)\le(|h|\ln2+\ln(1/\delta))/n$", r"$L(h)\le(\ln\binom nk+\ln(1/\delta))/(n-k)$",
+    assert_says(qid, r"$2^{-|h|}$", r"$L(h)\le(|h|\ln2+\ln(1/\delta))/n$", r"$L(h)\le(\ln\binom nk+\ln(1/\delta))/(n-k)$",
          r"$\sum_h2^{-|h|}\le1$", r"$\delta2^{-|h|}$", r"$L(h)\le L_S(h)+\sqrt{(|h|\ln2+\ln(2/\delta))/(2n)}$",
          r"$(1-\varepsilon)^{n-k}$", r"\le\frac{\ln\binom nk+\ln(1/\delta)}{n-k}\le\frac{k\ln(en/k)+\ln(1/\delta)}{n-k}",
          r"$k=1,\dots,n$", r"trained on $n=10^4$ separable points ends with $k=50$", r"With $\delta=0.05$",
@@ -1162,7 +1162,7 @@ def test_compression_inputs_and_formulas():
 
 def test_loo_inputs_and_formulas():
     qid = "loo-cross-validation"
-    says(qid, r"$n-1$", r"$n(K-1)/K$", r"$e_i/(1-H_{ii})$", r"$\mathbb{E}\,\ell(A(S^{\setminus i}),z_i)=\mathbb{E}\,L(A(S_{n-1}))$",
+    assert_says(qid, r"$n-1$", r"$n(K-1)/K$", r"$e_i/(1-H_{ii})$", r"$\mathbb{E}\,\ell(A(S^{\setminus i}),z_i)=\mathbb{E}\,L(A(S_{n-1}))$",
          r"$\mathrm{LOO}=\frac1n\sum_i\ell(A(S^{\setminus i}),z_i)$", r"$\sigma^2/n$",
          r"y_i-\hat y_{-i}=\frac{y_i-\hat y_i}{1-H_{ii}}", r"$x=(1,2,3,4,5)$", r"$y=(1.2,1.9,3.2,3.8,5.1)$",
          r"$H_{ii}=\frac15+(x_i-3)^2/10=", r"Dividing by $1-H_{ii}$", r"Use $K=5$ or $10$", "refitting five times")
@@ -1171,14 +1171,14 @@ def test_loo_inputs_and_formulas():
 def test_double_descent_inputs_and_formulas():
     qid = "double-descent-random-features"
     mod = figure_module("double_descent_random_features")
-    says(qid, r"$\max(0,w_j^\top x_i)/\sqrt p$", r"$\sigma^2\sum_i1/s_i^2$", r"$(1-\sqrt{\min(n,p)/\max(n,p)})^2$",
+    assert_says(qid, r"$\max(0,w_j^\top x_i)/\sqrt p$", r"$\sigma^2\sum_i1/s_i^2$", r"$(1-\sqrt{\min(n,p)/\max(n,p)})^2$",
          r"$1/s_i$ by $s_i/(s_i^2+\lambda)$", f"$n={mod.N_TRAIN}$ points in {mod.DIM} dimensions",
          f"noise standard deviation {mod.NOISE_SD:g}", f"Ridge with $\\lambda={mod.RIDGE:g}$")
 
 
 def test_benign_inputs_and_formulas():
     qid = "benign-overfitting-linear"
-    says(qid, r"$\sigma^2(k^\star/n+n/R_{k^\star})$", r"$k^\star/n\to0$", r"$n/R_{k^\star}\to0$", r"$r_0(\Sigma)=o(n)$",
+    assert_says(qid, r"$\sigma^2(k^\star/n+n/R_{k^\star})$", r"$k^\star/n\to0$", r"$n/R_{k^\star}\to0$", r"$r_0(\Sigma)=o(n)$",
          r"$\hat\theta=X^\top(XX^\top)^{-1}y$", r"r_k(\Sigma)=\frac{\sum_{i>k}\lambda_i}{\lambda_{k+1}}",
          r"R_k(\Sigma)=\frac{\bigl(\sum_{i>k}\lambda_i\bigr)^2}{\sum_{i>k}\lambda_i^2}",
          r"$\lVert\theta^\star\rVert^2\lambda_1\max\{\sqrt{r_0/n},r_0/n\}$", r"Take $n=100$, five signal directions with $\lambda=1$",
@@ -1188,7 +1188,7 @@ def test_benign_inputs_and_formulas():
 
 def test_implicit_bias_inputs_and_formulas():
     qid = "implicit-bias-max-margin"
-    says(qid, "only a KKT point of the margin problem", "is debated", r"at rate $1/\log t$", r"$\ln(1+e^{-m})\approx e^{-m}$", r"$L(w)=\frac1n\sum_i\ln(1+e^{-w^\top z_i})$",
+    assert_says(qid, "only a KKT point of the margin problem", "is debated", r"at rate $1/\log t$", r"$\ln(1+e^{-m})\approx e^{-m}$", r"$L(w)=\frac1n\sum_i\ln(1+e^{-w^\top z_i})$",
          r"$w^\top z_i>0$", r"a step below $2/\beta$", r"$\hat w=\arg\min\{\lVert w\rVert:w^\top z_i\ge1\ \forall i\}$",
          r"$\alpha_i\ge0$", r"=O\Bigl(\frac1{\log t}\Bigr)", r"which is $1/t$ for support vectors",
          r"$z=(2,0.2),(0.5,1.5),(1.5,1.5),(3,2)$", r"$\hat w=(13/29,15/29)=", r"so step 1 is below $2/\beta$",
@@ -1198,7 +1198,7 @@ def test_implicit_bias_inputs_and_formulas():
 
 def test_online_inputs_and_formulas():
     qid = "online-learning-regret"
-    says(qid, r"losses in $[0,1]$", r"$\eta=\sqrt{8\ln N/T}$", r"$\sqrt{(T/2)\ln N}$", r"$O(\sqrt{\ln(1/\delta)/T})$",
+    assert_says(qid, r"losses in $[0,1]$", r"$\eta=\sqrt{8\ln N/T}$", r"$\sqrt{(T/2)\ln N}$", r"$O(\sqrt{\ln(1/\delta)/T})$",
          r"$p_{t,i}\propto e^{-\eta L_{t-1,i}}$", r"\le-\eta\langle p_t,\ell_t\rangle+\frac{\eta^2}{8}", r"$W_0=N$",
          r"$\ln N/\eta+\eta T/8$", r"$w_{t+1}=\Pi(w_t-\eta_tg_t)$",
          r"$\lVert w_{t+1}-u\rVert^2\le\lVert w_t-u\rVert^2-2\eta_t\langle g_t,w_t-u\rangle+\eta_t^2G^2$",
@@ -1217,7 +1217,7 @@ def test_online_inputs_and_formulas():
 
 def test_nn_inputs_and_formulas():
     qid = "nearest-neighbour-consistency"
-    says(qid, r"$\mathbb{E}[2\eta(x)(1-\eta(x))]\le2R^\star(1-R^\star)$", r"$k/n\to0$", r"like $n^{-1/d}$", r"$n^{-1/d}$ apart",
+    assert_says(qid, r"$\mathbb{E}[2\eta(x)(1-\eta(x))]\le2R^\star(1-R^\star)$", r"$k/n\to0$", r"like $n^{-1/d}$", r"$n^{-1/d}$ apart",
          r"$R^\star=\mathbb{E}\min(\eta,1-\eta)$", r"$\Pr(y\ne y')=\eta(x)(1-\eta(x'))+(1-\eta(x))\eta(x')$",
          r"$2\eta(x)(1-\eta(x))=2r(x)(1-r(x))$", r"$r=\min(\eta,1-\eta)$", r"$2r(1-r)$ is concave",
          r"=\mathbb{E}\bigl[2r(x)(1-r(x))\bigr]\le2R^\star(1-R^\star)", r"With $\eta=0.1$ everywhere, $R^\star=0.1$",
@@ -1227,9 +1227,9 @@ def test_nn_inputs_and_formulas():
     assert np.isclose(np.mean([2 * 0.1 * 0.9, 2 * 0.4 * 0.6]), 0.33)
 
 
-def says_in(qid: str, name: str, *fragments: str) -> None:
+def assert_says_in(qid: str, name: str, *fragments: str) -> None:
     """Each fragment appears in the named field itself (a formula repeated in both fields is checked in each)."""
-    says(qid, *fragments, fields=(name,))
+    assert_says(qid, *fragments, fields=(name,))
 
 
 # notation whose constants never change: 1-delta, 1/epsilon, 1/delta, 1-epsilon, [0,1], 2^n, 2^m, 1-NN
@@ -1259,55 +1259,55 @@ def test_notation_constants(qid):
 
 
 def test_repeated_statements_each_checked():
-    says("erm-generalisation-gap", "so its gap is 0.5")
-    says("pac-finite-class", "form a class of $3^{20}$ hypotheses", "the union over all $3^{20}$ of them",
+    assert_says("erm-generalisation-gap", "so its gap is 0.5")
+    assert_says("pac-finite-class", "form a class of $3^{20}$ hypotheses", "the union over all $3^{20}$ of them",
          r"$0.95^{532}\approx1.4\times10^{" + str(math.floor(math.log10(0.95**532))) + "}$")
-    says_in("pac-finite-class", "short_answer", r"$(1-\varepsilon)^n\le e^{-\varepsilon n}$")
-    says("realisable-vs-agnostic-rates", r"/(2\cdot0.05^2)=5454.1")
-    says("vc-dimension-examples", "produce all $2^m$", "take $0$ and the unit vectors", "any $d+2$ points in",
+    assert_says_in("pac-finite-class", "short_answer", r"$(1-\varepsilon)^n\le e^{-\varepsilon n}$")
+    assert_says("realisable-vs-agnostic-rates", r"/(2\cdot0.05^2)=5454.1")
+    assert_says("vc-dimension-examples", "produce all $2^m$", "take $0$ and the unit vectors", "any $d+2$ points in",
          "a system of $d+1$ equations in $d+2$ unknowns")
-    says_in("vc-dimension-examples", "short_answer", "all $2^m$ labellings", r"$\mathbb{R}^d$: $d+1$",
+    assert_says_in("vc-dimension-examples", "short_answer", "all $2^m$ labellings", r"$\mathbb{R}^d$: $d+1$",
             "any $d+2$ points split")
-    says_in("sauer-shelah-vc-bound", "answer", "collapses from $2^n$")
-    says_in("sauer-shelah-vc-bound", "short_answer", "polynomial rather than $2^n$")
+    assert_says_in("sauer-shelah-vc-bound", "answer", "collapses from $2^n$")
+    assert_says_in("sauer-shelah-vc-bound", "short_answer", "polynomial rather than $2^n$")
     n, k = 100, 1000
     cdf = stats.binom.cdf(np.arange(n + 1), n, 0.5)
     p_min_le = 1 - (1 - cdf) ** k
     median = np.arange(n + 1)[np.searchsorted(p_min_le, 0.5)] / n
-    says("uniform-convergence-why", f"(median {median:.2f})", f"is {float(fmt(p_min_le[40], 12)):g} to twelve decimal places")
-    says("rademacher-complexity", r"\le\frac Bn\sqrt{\sum_i\lVert x_i\rVert^2}\le\frac{BR}{\sqrt n}")
+    assert_says("uniform-convergence-why", f"(median {median:.2f})", f"is {float(fmt(p_min_le[40], 12)):g} to twelve decimal places")
+    assert_says("rademacher-complexity", r"\le\frac Bn\sqrt{\sum_i\lVert x_i\rVert^2}\le\frac{BR}{\sqrt n}")
     for name in ("answer", "short_answer"):
-        says_in("margin-bounds-svm", name, r"+\frac{2R}{\gamma\sqrt n}+\sqrt{\frac{\ln(1/\delta)}{2n}}")
-        says_in("compression-occam", name, r"$L(h)\le(|h|\ln2+\ln(1/\delta))/n$")
-        says_in("benign-overfitting-linear", name, r"$\sigma^2(k^\star/n+n/R_{k^\star})$")
-        says_in("online-learning-regret", name, r"$\eta=\sqrt{8\ln N/T}$", r"$\sqrt{(T/2)\ln N}$", "losses in $[0,1]$")
+        assert_says_in("margin-bounds-svm", name, r"+\frac{2R}{\gamma\sqrt n}+\sqrt{\frac{\ln(1/\delta)}{2n}}")
+        assert_says_in("compression-occam", name, r"$L(h)\le(|h|\ln2+\ln(1/\delta))/n$")
+        assert_says_in("benign-overfitting-linear", name, r"$\sigma^2(k^\star/n+n/R_{k^\star})$")
+        assert_says_in("online-learning-regret", name, r"$\eta=\sqrt{8\ln N/T}$", r"$\sqrt{(T/2)\ln N}$", "losses in $[0,1]$")
     gamma, n = 0.1, 10**4
-    says("margin-bounds-svm", f"The effective dimension is $R^2/\\gamma^2={1 / gamma**2:.0f}$",
+    assert_says("margin-bounds-svm", f"The effective dimension is $R^2/\\gamma^2={1 / gamma**2:.0f}$",
          f"at most $R^2/\\gamma^2={1 / gamma**2:.0f}$ mistakes",
          f"$2R/(\\gamma\\sqrt n)+\\sqrt{{\\ln(1/\\delta)/(2n)}}={2 / (gamma * math.sqrt(n)):g}+{math.sqrt(math.log(20) / (2 * n)):.3f}=")
-    says("algorithmic-stability", r"$F_S(w)=L_S(w)+\lambda\lVert w\rVert^2$", r"\le(2L/n)\sum_t\alpha_t$ and stability $(2L^2/n)\sum_t\alpha_t$",
+    assert_says("algorithmic-stability", r"$F_S(w)=L_S(w)+\lambda\lVert w\rVert^2$", r"\le(2L/n)\sum_t\alpha_t$ and stability $(2L^2/n)\sum_t\alpha_t$",
          f"$4n\\beta={4 * 10**4 * 2 / (0.01 * 10**4):.0f}$")
-    says_in("algorithmic-stability", "short_answer", r"is $(2L^2/n)\sum_t\alpha_t$-stable")
-    says("bias-complexity-tradeoff", r"noise variance $\sigma^2$")
+    assert_says_in("algorithmic-stability", "short_answer", r"is $(2L^2/n)\sum_t\alpha_t$-stable")
+    assert_says("bias-complexity-tradeoff", r"noise variance $\sigma^2$")
     val = (32e6 * math.log(2) + math.log(20)) / 5e4
-    says("vacuous-bounds-deep-nets", "test error is 0.9 and the training error 0", f"an error {int(val)} times larger")
-    says("compression-occam", r"With $\delta=0.05$, $\ln\binom{10^4}{50}")
-    says_in("loo-cross-validation", "answer", "at sample size $n-1$", "at size $n(K-1)/K$")
-    says_in("loo-cross-validation", "short_answer", "trained on $n-1$ points", "training size $n(K-1)/K$")
-    says("benign-overfitting-linear", r"Let $x\sim\mathcal N(0,\Sigma)$", r"noise variance $\sigma^2$",
+    assert_says("vacuous-bounds-deep-nets", "test error is 0.9 and the training error 0", f"an error {int(val)} times larger")
+    assert_says("compression-occam", r"With $\delta=0.05$, $\ln\binom{10^4}{50}")
+    assert_says_in("loo-cross-validation", "answer", "at sample size $n-1$", "at size $n(K-1)/K$")
+    assert_says_in("loo-cross-validation", "short_answer", "trained on $n-1$ points", "training size $n(K-1)/K$")
+    assert_says("benign-overfitting-linear", r"Let $x\sim\mathcal N(0,\Sigma)$", r"noise variance $\sigma^2$",
          f"$\\sigma^2\\cdot5/94={5 / 94:.3f}$", "learn from 100 points")
-    says("implicit-bias-max-margin", "bounded below by 0 and never reaches it",
+    assert_says("implicit-bias-max-margin", "bounded below by 0 and never reaches it",
          f"normalised margin $1/\\lVert\\hat w\\rVert={math.sqrt(29**2 / (13**2 + 15**2)):.3f}$")
-    says_in("implicit-bias-max-margin", "short_answer", "decreases towards 0 as")
-    says("online-learning-regret", r"\ln\frac{W_t}{W_{t-1}}", r"minimised at $\eta=\sqrt{8\ln N/T}$ with value $\sqrt{(T/2)\ln N}$",
+    assert_says_in("implicit-bias-max-margin", "short_answer", "decreases towards 0 as")
+    assert_says("online-learning-regret", r"\ln\frac{W_t}{W_{t-1}}", r"minimised at $\eta=\sqrt{8\ln N/T}$ with value $\sqrt{(T/2)\ln N}$",
          r"+O(\sqrt{\ln(1/\delta)/T})$ for losses in $[0,1]$",
          f"$\\eta=\\sqrt{{8\\ln N/T}}={math.sqrt(8 * math.log(1000) / 1e4):.4f}$",
          f"$\\sqrt{{(T/2)\\ln N}}={math.sqrt(1e4 / 2 * math.log(1000)):.1f}$")
     wrong = stats.binom.sf(2, 5, 0.1)
-    says("nearest-neighbour-consistency", f"probability {wrong:.5f}, so the error tends to ${wrong:.5f}\\cdot0.9+{1 - wrong:.5f}\\cdot0.1",
+    assert_says("nearest-neighbour-consistency", f"probability {wrong:.5f}, so the error tends to ${wrong:.5f}\\cdot0.9+{1 - wrong:.5f}\\cdot0.1",
          r"$\eta(x)=\Pr(y=1\mid x)$", r"R^\star\le\lim_{n\to\infty}R_{1\mathrm{NN}}", r"With $\eta=0.1$ everywhere, $R^\star=0.1$ and 1-NN tends to $2\cdot0.1\cdot0.9=",
          r"$R^\star=0.25$, 1-NN tends to", r"scales like $n^{-1/d}$, so halving", "1-NN guesses by sampling", "1-NN also interpolates")
-    says_in("nearest-neighbour-consistency", "short_answer", "so 1-NN predicts", r"about $n^{-1/d}$ apart")
+    assert_says_in("nearest-neighbour-consistency", "short_answer", "so 1-NN predicts", r"about $n^{-1/d}$ apart")
 
 
 def test_double_descent_sentences():
@@ -1316,7 +1316,7 @@ def test_double_descent_sentences():
     p, mn, rg, smin = c["p"], c["minnorm"], c["ridge"], c["smin"]
     peak = int(np.argmax(mn))
     small = int(np.argmin(np.where(p < 100, mn, np.inf)))
-    says(qid, f"falls to {mn[-1]:.3f} at $p={p[-1]}$", f"{smin[small]:.3f} at $p={p[small]}$",
+    assert_says(qid, f"falls to {mn[-1]:.3f} at $p={p[-1]}$", f"{smin[small]:.3f} at $p={p[small]}$",
          f"{smin[peak]:.4f} at $p={p[peak]}$", f"{smin[-1]:.3f} at $p={p[-1]}$", f"reaches {rg[-1]:.3f} at $p={p[-1]}$",
          f"at $p={p[small]}$ ({mn[small]:.3f})", f"at $p={p[peak]}$ ({mn[peak]:.3f})")
 
@@ -1340,15 +1340,15 @@ def test_threshold_caption_formula():
 def test_numbers_stated_twice_in_a_sentence():
     n, k = 10**4, 50
     log_binom = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1)
-    says("compression-occam", f"$\\ln\\binom{{10^4}}{{50}}={log_binom:.1f}$", f"$({log_binom:.1f}+\\ln20)/{n - k}=")
+    assert_says("compression-occam", f"$\\ln\\binom{{10^4}}{{50}}={log_binom:.1f}$", f"$({log_binom:.1f}+\\ln20)/{n - k}=")
     ln_term = math.log(2 * 3**20 / 0.01)
-    says("realisable-vs-agnostic-rates", f"$\\ln(2|\\mathcal H|/\\delta)/(2\\cdot0.05^2)={ln_term / (2 * 0.05**2):.1f}$")
-    says("nearest-neighbour-consistency", f"$2\\cdot0.1\\cdot0.9={2 * 0.1 * 0.9:.2f}$, which equals the bound")
+    assert_says("realisable-vs-agnostic-rates", f"$\\ln(2|\\mathcal H|/\\delta)/(2\\cdot0.05^2)={ln_term / (2 * 0.05**2):.1f}$")
+    assert_says("nearest-neighbour-consistency", f"$2\\cdot0.1\\cdot0.9={2 * 0.1 * 0.9:.2f}$, which equals the bound")
 
 
 def test_benign_power_law_condition():
     qid = "benign-overfitting-linear"
-    says(qid, r"$\lambda_k=k^{-\alpha}\ln^{-\beta}(k+1)$", r"only when $\alpha=1$ and $\beta>1$")
+    assert_says(qid, r"$\lambda_k=k^{-\alpha}\ln^{-\beta}(k+1)$", r"only when $\alpha=1$ and $\beta>1$")
     # with alpha = 1 the tail sum diverges only if beta <= 1: for beta > 1 the trace is finite (r_0 finite)
     k = np.arange(1, 2_000_001, dtype=float)
     finite = np.sum(1 / (k * np.log(k + 1) ** 2))
