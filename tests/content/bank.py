@@ -89,6 +89,27 @@ def states(
 
 
 PROSE = ("answer", "short_answer", "mistakes", "follow_ups")
+PARTS = (r"\textbf{Derivation.}", r"\textbf{Worked example.}", r"\textbf{Practical consequences.}")
+
+
+def cited(qid: str, fields: tuple[str, ...] = PROSE) -> set[str]:
+    """The reference keys the question's prose cites."""
+    text = "\n".join(field(qid, name) for name in fields if name in QUESTIONS[qid])
+    return {key.strip() for group in re.findall(r"\\cite\{([^}]+)\}", text) for key in group.split(",")}
+
+
+def assert_well_formed(qid: str, parts: tuple[str, ...] = PARTS) -> None:
+    """What every question carries: a known difficulty and kind, the word limits of a flashcard and
+    of an answer, 2-4 mistakes and 2-3 follow-ups, every cited key in `references`, and the
+    answer's labelled `parts` in order."""
+    q = QUESTIONS[qid]
+    assert q["difficulty"] in ("easy", "medium", "hard") and q["kind"], qid
+    assert len(field(qid, "short_answer").split()) <= 70, f"{qid}: the short answer must fit a flashcard"
+    assert 250 <= len(field(qid, "answer").split()) <= 700, qid
+    assert 2 <= len(q.get("mistakes", [])) <= 4 and 2 <= len(q.get("follow_ups", [])) <= 3, qid
+    assert cited(qid) <= set(q.get("references") or []), (qid, cited(qid) - set(q.get("references") or []))
+    where = [field(qid, "answer").find(label) for label in parts]
+    assert -1 not in where and where == sorted(where), (qid, where)
 
 
 def says(qid: str, before: str, number: str, fields: tuple[str, ...] = PROSE) -> bool:

@@ -8,7 +8,7 @@ import numpy as np
 from scipy.linalg import hilbert
 from scipy.spatial.distance import pdist
 
-from bank import QUESTIONS, field, fmt, states
+from bank import PARTS, QUESTIONS, assert_well_formed, field, fmt, states
 
 IDS = [
     "least-squares-qr",
@@ -24,14 +24,7 @@ def test_structure_and_word_limits():
     for qid in IDS:
         assert qid in QUESTIONS, qid
         q = QUESTIONS[qid]
-        assert q["difficulty"] in {"easy", "medium", "hard"}
-        assert 250 <= len(field(qid, "answer").split()) <= 700, qid
-        assert len(field(qid, "short_answer").split()) <= 70, qid
-        assert 2 <= len(q["mistakes"]) <= 4 and 2 <= len(q["follow_ups"]) <= 3, qid
-        labels = [r"\textbf{Intuition.}", r"\textbf{Derivation.}", r"\textbf{Worked example.}",
-                  r"\textbf{Practical consequences.}"]
-        where = [field(qid, "answer").find(label) for label in labels]
-        assert -1 not in where and where == sorted(where), (qid, where)
+        assert_well_formed(qid, parts=(r"\textbf{Intuition.}", *PARTS))
 
 
 def _sci(x: float) -> str:

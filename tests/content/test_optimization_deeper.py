@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-from bank import QUESTIONS, field, fmt, states
+from bank import QUESTIONS, assert_well_formed, field, fmt, states
 
 IDS = [
     "strong-convexity-condition-number",
@@ -25,13 +25,7 @@ def test_structure():
         q = QUESTIONS[qid]
         assert q["kind"] == "technical"
         assert (q["difficulty"] == "hard") == (qid in HARD)
-        assert len(field(qid, "short_answer").split()) <= 70
-        assert 250 <= len(field(qid, "answer").split()) <= 700
-        assert 2 <= len(q["mistakes"]) <= 4
-        assert 2 <= len(q["follow_ups"]) <= 3
-        answer = field(qid, "answer")
-        for part in ("\\textbf{Derivation.}", "\\textbf{Worked example.}", "\\textbf{Practical consequences.}"):
-            assert part in answer, (qid, part)
+        assert_well_formed(qid)
 
 
 def soft(v, t):

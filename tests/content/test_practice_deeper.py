@@ -7,7 +7,7 @@ from math import comb
 import numpy as np
 from scipy import integrate, optimize, stats
 
-from bank import QUESTIONS, caption_states, field, figure_constant, figure_module, fmt, states
+from bank import QUESTIONS, assert_well_formed, caption_states, field, figure_constant, figure_module, fmt, states
 
 IDS = [
     "random-grid-bayesian-search",
@@ -25,13 +25,7 @@ def test_structure():
         q = QUESTIONS[qid]
         assert q["kind"] == "technical"
         assert q["difficulty"] == DIFFICULTY.get(qid, "medium")
-        assert len(field(qid, "short_answer").split()) <= 70
-        assert 250 <= len(field(qid, "answer").split()) <= 700
-        assert 2 <= len(q["mistakes"]) <= 4
-        assert 2 <= len(q["follow_ups"]) <= 3
-        answer = field(qid, "answer")
-        for part in ("\\textbf{Derivation.}", "\\textbf{Worked example.}", "\\textbf{Practical consequences.}"):
-            assert part in answer, (qid, part)
+        assert_well_formed(qid)
     assert QUESTIONS["temperature-scaling-calibration"]["figures"] == ["reliability_temperature"]
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize, special, stats
 
-from bank import QUESTIONS, field, fmt, states
+from bank import assert_well_formed, cited, QUESTIONS, field, fmt, states
 
 QIDS = [
     "laplace-approximation",
@@ -31,18 +31,9 @@ def has(qid, fragment, name="answer"):
 def test_question_structure(qid):
     q = QUESTIONS[qid]
     assert q["kind"] == "technical"
-    assert q["difficulty"] in {"easy", "medium", "hard"}
-    assert len(field(qid, "short_answer").split()) <= 70
-    assert 250 <= len(field(qid, "answer").split()) <= 700
+    assert_well_formed(qid)
     answer = field(qid, "answer")
-    parts = [answer.find(t) for t in (r"\textbf{Derivation.}", r"\textbf{Worked example.}", r"\textbf{Practical consequences.}")]
-    assert all(p > 0 for p in parts) and parts == sorted(parts), qid
-    assert 2 <= len(q["mistakes"]) <= 4 and 2 <= len(q["follow_ups"]) <= 3
-    cited = set()
-    for text in (answer, field(qid, "short_answer")):
-        for group in re.findall(r"\\cite\{([^}]+)\}", text):
-            cited |= {k.strip() for k in group.split(",")}
-    assert cited and cited <= set(q["references"]), (qid, cited - set(q["references"]))
+    assert cited(qid, ("answer", "short_answer")), qid
     assert all(r in QUESTIONS for r in q["related"]), qid
     for text in (answer, field(qid, "short_answer")):
         for ref in re.findall(r"\\qref\{([^}]+)\}", text):

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from bank import QUESTIONS, caption_states, field, figure_module, fmt, states
+from bank import PARTS, QUESTIONS, assert_well_formed, caption_states, field, figure_module, fmt, states
 
 IDS = [
     "gaussian-conditioning-schur",
@@ -25,14 +25,7 @@ def test_structure_and_word_limits():
     for qid in IDS:
         assert qid in QUESTIONS, qid
         q = QUESTIONS[qid]
-        assert q["difficulty"] in {"easy", "medium", "hard"}
-        assert 250 <= len(field(qid, "answer").split()) <= 700, qid
-        assert len(field(qid, "short_answer").split()) <= 70, qid
-        assert 2 <= len(q["mistakes"]) <= 4 and 2 <= len(q["follow_ups"]) <= 3, qid
-        labels = [r"\textbf{Intuition.}", r"\textbf{Derivation.}", r"\textbf{Worked example.}",
-                  r"\textbf{Practical consequences.}"]
-        where = [field(qid, "answer").find(label) for label in labels]
-        assert -1 not in where and where == sorted(where), (qid, where)
+        assert_well_formed(qid, parts=(r"\textbf{Intuition.}", *PARTS))
     assert sum(QUESTIONS[q]["difficulty"] == "hard" for q in IDS) >= 1
 
 
