@@ -250,7 +250,8 @@ def test_figure_drawing_shows_progress(mini, caplog):
     caplog.set_level(logging.INFO)
     build(mini, mini / "dist", Options(outputs=("handbook", "ereader")))
     lines = [r.getMessage() for r in caplog.records if "figure " in r.getMessage() and " of " in r.getMessage()]
-    assert [line.split(":")[0].strip() for line in lines] == ["figure 1 of 2", "figure 2 of 2"]
+    # one line per figure, naming every width drawn in its one job
+    assert [line.strip() for line in lines] == ["figure 1 of 1: line_plot (pdf 3.27 in, pdf 4.80 in)"]
 
 
 LONG_URL = "https://example.org/research/2024/a-rather-long-path/to_a-page?with=query&and=more#section-2"

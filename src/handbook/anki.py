@@ -29,19 +29,18 @@ import genanki
 
 from . import figures as figures_mod
 from . import prose as prose_mod
-from .exports import SVG_DIR, Context, used_prose
+from .exports import SVG_VARIANT, Context, used_prose
 from .htmlprose import mathjax, to_html
 from .webbook import surnames
 from .build import edit_epoch
 from .content import load_book
 from .errors import ContentError, Pos, Problem
 from .model import Book, Chapter, Prose, Question
-from .options import PRINT_FIGURE_IN, Selection
+from .options import Selection
 from .store import write_bytes, write_text
 
 STATE_FILE = "anki-state.json"
 MODEL_KEY = "#model"  # in the state file; no question id can start with #
-FIGURE_DIR = SVG_DIR  # drawn once per build for the deck, the EPUB and the HTML handbook
 FILE_NAME = "handbook.apkg"
 MIN_ID_TIME = 1_000_000_000  # note and card ids are creation times in ms; keep them plausible
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
@@ -287,9 +286,9 @@ def _render_figures(project: Path, book: Book, chapters: list[Chapter]) -> dict[
     used = sorted({f for c in chapters for q in c.questions for f in q.figures})
     if not used:
         return {}
-    files, _ = figures_mod.render(project, [book.figures[f] for f in used], [PRINT_FIGURE_IN],
-                                  project / "build" / FIGURE_DIR, fmt="svg")
-    return {media_name(book, f): files[(f, PRINT_FIGURE_IN)] for f in used}
+    files, _ = figures_mod.render(project, [book.figures[f] for f in used], [SVG_VARIANT],
+                                  figures_mod.folder(project))
+    return {media_name(book, f): files[(f, *SVG_VARIANT)] for f in used}
 
 
 def media_name(book: Book, figure_id: str) -> str:

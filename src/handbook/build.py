@@ -45,6 +45,7 @@ class Report:
     preview: preview.Preview | None = None
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
     exported: list[str] = field(default_factory=list)  # outputs other than PDFs whose file changed
+    preview_at: float | None = None  # time.perf_counter() when dist/preview.pdf was written
 
 
 def build_dir(project: Path) -> Path:
@@ -57,10 +58,15 @@ def check(project: Path) -> Book:
 
 
 def build(project: Path, out_dir: Path, options: Options) -> Report:
-    """Check, draw, render and compile; one progress line per stage."""
+    """Check, draw, render and compile; one progress line per stage.
+
+    The print preview comes right after the LaTeX sources, before the
+    exports and the full books, so it is the first thing an edit shows.
+    """
     start = time.perf_counter()
     report = Report()
     pdfs = tuple(o for o in options.outputs if o in PDF_NAMES)
+    files = [o for o in options.outputs if o in exports.WRITERS]
     if pdfs:
         tex.require_tex()
     with _stage("content", report) as note:
@@ -68,13 +74,20 @@ def build(project: Path, out_dir: Path, options: Options) -> Report:
         chapters = options.selection.apply(book)
         note(f"{len(chapters)} chapters, {sum(len(c.questions) for c in chapters)} questions")
     epoch = source_date_epoch(project)
-    files = [o for o in options.outputs if o in exports.WRITERS]
+    with _stage("figures", report) as note:
+        figure_files = _figures(project, book, chapters, options, report)
+        note(f"{report.figures_rendered} drawn")
+    if pdfs:
+        folders = _latex(project, out_dir, book, chapters, replace(options, outputs=pdfs), figure_files, epoch,
+                         report)
     if files:
         with _stage("exports", report) as note:
             ctx = exports.Context(project, out_dir, book, chapters, options, epoch)
             note(_export(ctx, files, report))
     if pdfs:
-        _typeset(project, out_dir, book, chapters, replace(options, outputs=pdfs), epoch, report)
+        with _stage("tex", report) as note:
+            _compile_all(folders, out_dir, epoch, report, card_faces(book))
+            note(", ".join(f"{o} {report.passes[o]} passes" for o in report.compiled) or "all up to date")
     report.seconds = time.perf_counter() - start
     return report
 
@@ -91,23 +104,19 @@ def _export(ctx: exports.Context, outputs: list[str], report: Report) -> str:
     return ", ".join(f"{o} {'written' if o in report.exported else 'unchanged'}" for o in outputs)
 
 
-def _typeset(project: Path, out_dir: Path, book: Book, chapters, options: Options, epoch: int,
-             report: Report) -> None:
-    """The PDFs: figures, LaTeX sources, TeX."""
-    with _stage("figures", report) as note:
-        figure_files = _figures(project, book, chapters, options, report)
-        note(f"{report.figures_rendered} drawn")
+def _latex(project: Path, out_dir: Path, book: Book, chapters, options: Options,
+           figure_files: dict[str, dict[str, str]], epoch: int, report: Report) -> dict[str, tuple[Path, str]]:
+    """Write each PDF's LaTeX sources, and the preview if asked; returns output -> (folder, input hash)."""
     with _stage("latex", report) as note:
         sources = _sources(project, book, chapters, options, figure_files)
-        folders = {o: _prepare(build_dir(project) / o, sources[o], build_dir(project) / "figures", epoch, report)
+        folders = {o: _prepare(build_dir(project) / o, sources[o], figures.folder(project), epoch, report)
                    for o in options.outputs}
         note(f"{len(report.written)} files rewritten")
     if options.preview:
         with _stage("preview", report) as note:
             note(_preview(project, out_dir, epoch, folders, report))
-    with _stage("tex", report) as note:
-        _compile_all(folders, out_dir, epoch, report, card_faces(book))
-        note(", ".join(f"{o} {report.passes[o]} passes" for o in report.compiled) or "all up to date")
+            report.preview_at = time.perf_counter()
+    return folders
 
 
 def _preview(project: Path, out_dir: Path, epoch: int, folders, report: Report) -> str:
@@ -147,16 +156,18 @@ def _sources(project: Path, book: Book, chapters, options: Options,
 
 
 def _figures(project: Path, book: Book, chapters, options: Options, report: Report) -> dict[str, dict[str, str]]:
-    """Render what the outputs need; returns output -> figure id -> file name."""
+    """Draw what every output needs, in one pass; returns PDF output -> figure id -> file name."""
     used = sorted({f for c in chapters for q in c.questions for f in q.figures})
     widths = {"handbook": PRINT_FIGURE_IN, "ereader": SCREENS[options.ereader].figure_width_in()}
     wanted = {o: widths[o] for o in options.outputs if o in widths}
-    if not used or not wanted:
-        return {o: {} for o in options.outputs}
-    files, drawn = figures.render(
-        project, [book.figures[f] for f in used], sorted(set(wanted.values())), build_dir(project) / "figures")
+    variants = [(width, "pdf") for width in wanted.values()]
+    if any(o in exports.WRITERS for o in options.outputs):
+        variants.append(exports.SVG_VARIANT)
+    if not used or not variants:
+        return {o: {} for o in wanted}
+    files, drawn = figures.render(project, [book.figures[f] for f in used], variants, figures.folder(project))
     report.figures_rendered += drawn
-    return {o: {f: files[(f, wanted[o])].name for f in used} if o in wanted else {} for o in options.outputs}
+    return {o: {f: files[(f, wanted[o], "pdf")].name for f in used} for o in wanted}
 
 
 def _prepare(folder: Path, sources: render.Sources, figure_dir: Path, epoch: int, report: Report) -> tuple[Path, str]:

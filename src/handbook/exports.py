@@ -23,7 +23,7 @@ from .texmath import SvgMath
 
 log = logging.getLogger(__name__)
 
-SVG_DIR = "svg-figures"
+SVG_VARIANT = (PRINT_FIGURE_IN, "svg")  # one SVG per figure, at print width, for every reflowable output
 
 
 @dataclass
@@ -50,8 +50,8 @@ class Context:
         if self._svgs is None:
             used = sorted({f for c in self.chapters for q in c.questions for f in q.figures})
             files, self.drawn = figures.render(self.project, [self.book.figures[f] for f in used],
-                                               [PRINT_FIGURE_IN], self.build_dir / SVG_DIR, fmt="svg") if used else ({}, 0)
-            self._svgs = {f: files[(f, PRINT_FIGURE_IN)] for f in used}
+                                               [SVG_VARIANT], figures.folder(self.project)) if used else ({}, 0)
+            self._svgs = {f: files[(f, *SVG_VARIANT)] for f in used}
         return self._svgs
 
     def svg_bytes(self) -> dict[str, bytes]:

@@ -30,17 +30,22 @@ MANIFEST = "manifest.json"
 STYLE_FILE = Path(__file__).parent / "plotting.py"  # the house style every figure is drawn in
 
 
+Variant = tuple[float, str]  # (width in inches, "pdf" or "svg")
+
+
+def folder(project: Path) -> Path:
+    """Where every drawn variant of every figure lives, with one manifest: build/figures."""
+    return project / "build" / "figures"
+
+
 @dataclass(frozen=True)
 class Job:
-    """One figure at one width in one format."""
+    """One figure module, and the variants of it that are out of date."""
 
     figure: str
     module_path: str  # absolute
     display: str
-    width_in: float
-    fmt: str  # pdf or svg
-    target: str  # absolute output path
-    key: str
+    variants: tuple[tuple[float, str, str], ...]  # (width, format, absolute output path)
 
 
 def style_hash() -> str:
@@ -58,9 +63,13 @@ def file_name(figure: str, width_in: float, fmt: str) -> str:
     return f"{figure}-{round(width_in * 100):d}.{fmt}"
 
 
-def render(project: Path, figures: list[Figure], widths: list[float], out_dir: Path,
-           fmt: str = "pdf") -> tuple[dict[tuple[str, float], Path], int]:
-    """Render each figure at each width; returns (figure, width) -> file, and how many were drawn."""
+def render(project: Path, figures: list[Figure], variants: list[Variant],
+           out_dir: Path) -> tuple[dict[tuple[str, float, str], Path], int]:
+    """Draw each figure in each variant; returns (figure, width, format) -> file, and how many were drawn.
+
+    A figure's stale variants are drawn in one job: its module runs once and
+    each width is laid out once, however many formats are saved from it.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest_path = out_dir / MANIFEST
     try:
@@ -68,21 +77,26 @@ def render(project: Path, figures: list[Figure], widths: list[float], out_dir: P
     except (OSError, ValueError):
         manifest = {}
     style = style_hash()
-    jobs, done = [], {}
+    jobs, done, keys = [], {}, {}
     for fig in figures:
-        for width in widths:
+        stale = []
+        for width, fmt in sorted(set(variants)):
             name = file_name(fig.id, width, fmt)
-            key = hashlib.sha256(f"{style}\0{fig.source_hash}\0{width}\0{fmt}".encode()).hexdigest()
-            done[(fig.id, width)] = out_dir / name
-            if manifest.get(name) != key or not (out_dir / name).is_file():
-                jobs.append(Job(fig.id, str(project / fig.path), fig.path, width, fmt, str(out_dir / name), key))
+            keys[name] = hashlib.sha256(f"{style}\0{fig.source_hash}\0{width}\0{fmt}".encode()).hexdigest()
+            done[(fig.id, width, fmt)] = out_dir / name
+            if manifest.get(name) != keys[name] or not (out_dir / name).is_file():
+                stale.append((width, fmt, str(out_dir / name)))
+        if stale:
+            jobs.append(Job(fig.id, str(project / fig.path), fig.path, tuple(stale)))
     if jobs:
         _run(jobs, out_dir)
         for job in jobs:
-            manifest[Path(job.target).name] = job.key
+            for _, _, target in job.variants:
+                manifest[Path(target).name] = keys[Path(target).name]
         write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
-    log.debug("figures: %d rendered, %d current", len(jobs), len(done) - len(jobs))
-    return done, len(jobs)
+    drawn = sum(len(job.variants) for job in jobs)
+    log.debug("figures: %d drawn, %d current", drawn, len(done) - drawn)
+    return done, drawn
 
 
 def _run(jobs: list[Job], out_dir: Path) -> None:
@@ -92,6 +106,10 @@ def _run(jobs: list[Job], out_dir: Path) -> None:
     # Load matplotlib and its font list once, here: forked workers inherit both
     # instead of each importing the library and building the font cache again.
     os.environ["MPLCONFIGDIR"] = str(mpl_config)
+    # One figure per core already keeps every core busy; BLAS threads on top of
+    # that only contend. Read when numpy loads, so set before the import below.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     from . import plotting  # noqa: F401
 
     results = []
@@ -111,16 +129,18 @@ def _run(jobs: list[Job], out_dir: Path) -> None:
 
 
 def _progress(done: int, total: int, job: Job) -> None:
-    """One line per drawing, so a cold build of many figures shows that it moves."""
-    log.info("  figure %d of %d: %s (%s, %.2f in)", done, total, job.figure, job.fmt, job.width_in)
+    """One line per figure, so a cold build of many figures shows that it moves."""
+    drawn = ", ".join(f"{fmt} {width:.2f} in" for width, fmt, _ in job.variants)
+    log.info("  figure %d of %d: %s (%s)", done, total, job.figure, drawn)
 
 
 def _render_job(job: Job, mpl_config: str) -> Problem | None:
-    """Run one figure module and save its figure; a Problem if it failed."""
+    """Run one figure module and save each variant; a Problem if it failed."""
     os.environ["MPLCONFIGDIR"] = mpl_config  # keeps matplotlib's font cache inside build/
     # Embedding Computer Modern makes fontTools warn about the fonts' 1990s
     # timestamps on every figure; the fonts are fine.
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    saved = {}
     try:
         from . import plotting
 
@@ -128,12 +148,19 @@ def _render_job(job: Job, mpl_config: str) -> Problem | None:
         module = importlib.util.module_from_spec(spec)
         sys.dont_write_bytecode = True  # a build writes nothing into the user's figures/
         spec.loader.exec_module(module)
-        with plotting.target_width(job.width_in):
-            fig = module.figure()
-            data = _save(fig, job.fmt)
+        for width in sorted({w for w, _, _ in job.variants}):
+            with plotting.target_width(width):
+                fig = module.figure()
+                for w, fmt, target in job.variants:
+                    if w == width:
+                        saved[target] = _save(fig, fmt)
+                        # Every format at this width keeps the layout of the first: the same
+                        # picture, and no second layout pass (a third of a save's time).
+                        fig.set_layout_engine("none")
     except Exception as exc:  # the user's module failed: say where
         return Problem(_where(exc, job), f"figure '{job.figure}' failed: {type(exc).__name__}: {exc}")
-    write_bytes(Path(job.target), data)
+    for target, data in saved.items():
+        write_bytes(Path(target), data)
     return None
 
 

@@ -8,6 +8,7 @@ a wide printed page or a narrow e-reader screen.
 
 from __future__ import annotations
 
+import functools
 import math
 from contextlib import contextmanager
 from typing import Iterator
@@ -58,6 +59,43 @@ RC = {
     "svg.hashsalt": "handbook",
     "svg.fonttype": "path",
 }
+
+
+def _share_mathtext_layouts() -> None:
+    """Lay out each maths label once per process instead of once per renderer.
+
+    Every tick label is mathtext (for the minus sign), and matplotlib keys its
+    layout cache by parser instance, with 50 slots for all of them; each save
+    brings new renderers with new parsers, so the same few hundred labels were
+    laid out again for every width, format and figure, a third of the drawing
+    time. A layout depends only on the arguments and the output kind, so one
+    cache keyed on those gives the same bytes. Left alone if matplotlib's
+    internals differ from what this expects.
+    """
+    from matplotlib.mathtext import MathTextParser
+
+    cached = getattr(MathTextParser, "_parse_cached", None)
+    layout = getattr(cached, "__wrapped__", None)
+    if layout is None or getattr(cached, "shared", False):
+        return
+    parsers: dict[str, MathTextParser] = {}
+
+    @functools.lru_cache(maxsize=4096)
+    def shared(output_type: str, *args):
+        parser = parsers.get(output_type)
+        if parser is None:
+            parser = parsers[output_type] = object.__new__(MathTextParser)
+            parser._output_type = output_type
+        return layout(parser, *args)
+
+    def parse_cached(self, *args):
+        return shared(self._output_type, *args)
+
+    parse_cached.shared = True
+    MathTextParser._parse_cached = parse_cached
+
+
+_share_mathtext_layouts()
 
 
 @contextmanager
