@@ -35,28 +35,28 @@ def parse_all(book: Book, cache_dir: Path | None, problems: list[Problem]) -> No
     used = {}
     for label, prose in fields:
         key = keys[id(prose)]
-        pieces, found = cache[key]
+        pieces, found, doubts = cache[key]
         used[key] = cache[key]
         prose.pieces = pieces
         problems.extend(Problem(prose.node.at(off), f"{label}: {msg}") for off, msg in found)
-        problems.extend(Problem(prose.node.at(off), f"{label}: {msg}", warning=True)
-                        for off, msg in prose_mod.doubtful(prose.source))
-        bad = prose_mod.unprintable(pieces) if not found else []
-        for ch in dict.fromkeys(bad):
-            offset = prose_mod.text_offset(prose.source, ch)
-            problems.append(Problem(prose.node.at(offset), f"{label}: cannot typeset {ch!r} (U+{ord(ch):04X}) "
-                                                           f"in running text{prose_mod.math_hint(ch)}"))
+        problems.extend(Problem(prose.node.at(off), f"{label}: {msg}", warning=True) for off, msg in doubts)
     log.debug("prose: %d fields, %d parsed, %d from cache", len(fields), len(cold), len(fields) - len(cold))
     if cache_dir is not None and (cold or len(used) != len(cache)):
         write_bytes(cache_dir / CACHE_FILE, marshal.dumps(used))
 
 
-def _parse_one(text: str) -> tuple[list, list]:
+def _parse_one(text: str) -> tuple[list, list, list]:
+    """Pieces, errors and doubts of one field: all depend on its text alone, so all are cached."""
     parsed = prose_mod.parse(text)
-    return parsed.pieces, parsed.problems
+    found = list(parsed.problems)
+    if not found:
+        for ch in dict.fromkeys(prose_mod.unprintable(parsed.pieces)):
+            found.append((prose_mod.text_offset(text, ch),
+                          f"cannot typeset {ch!r} (U+{ord(ch):04X}) in running text{prose_mod.math_hint(ch)}"))
+    return parsed.pieces, found, prose_mod.doubtful(text)
 
 
-def _parse_many(texts: list[str]) -> list[tuple[list, list]]:
+def _parse_many(texts: list[str]) -> list[tuple[list, list, list]]:
     workers = min(os.cpu_count() or 1, 8)
     if len(texts) < PARALLEL_FROM or workers < 2:
         return [_parse_one(t) for t in texts]

@@ -26,7 +26,7 @@ from pylatexenc.macrospec import MacroSpec
 
 from . import whitelist as wl
 
-VERSION = "prose-4"  # bump when the parse or its output changes
+VERSION = "prose-5"  # bump when the parse or its output changes
 
 # `%` starts a comment for pylatexenc; content means a percent sign, so it is
 # swapped for a private-use character of the same length before parsing.
