@@ -219,3 +219,48 @@ def test_preview_says_when_the_chapter_changed_length(tmp_path_factory):
     report = build(project, project / "dist", Options(outputs=("handbook",), preview=True))
     assert report.preview.moved == ["chapter01"]
     assert "the full book is needed to settle page numbers" in report.preview.message()
+
+
+def test_preview_starts_from_a_format_that_follows_the_preamble(tmp_path_factory):
+    project = fresh(tmp_path_factory, "preview-format")
+    with_preview = Options(outputs=("handbook",), preview=True)
+    build(project, project / "dist", with_preview)
+    book = project / "content/book.yaml"
+    book.write_text(book.read_text().replace("title: Mini Handbook", "title: Renamed Handbook"))
+    build(project, project / "dist", with_preview)  # the whole book: no preview, but a new format
+    path = project / "content/basics.yaml"
+    path.write_text(path.read_text().replace("Bayes' rule follows", "Bayes' rule plainly follows"))
+    report = build(project, project / "dist", with_preview)
+    assert report.preview.pdf is not None
+    log = (project / "build/preview/main.log").read_text(errors="replace")
+    assert "preloaded format=preamble" in log.splitlines()[0]
+    assert "Title:           Renamed Handbook" in pdfinfo(report.preview.pdf)
+
+
+def test_a_broken_format_costs_the_preview_nothing(tmp_path_factory):
+    project = fresh(tmp_path_factory, "preview-broken-format")
+    with_preview = Options(outputs=("handbook",), preview=True)
+    build(project, project / "dist", with_preview)
+    (project / "build/preview/preamble.fmt").write_bytes(b"not a format")
+    path = project / "content/basics.yaml"
+    path.write_text(path.read_text().replace("Bayes' rule follows", "Bayes' rule plainly follows"))
+    report = build(project, project / "dist", with_preview)
+    assert "plainly follows" in squash(pdftext(report.preview.pdf))
+    path.write_text(path.read_text().replace("plainly follows", "simply follows"))
+    build(project, project / "dist", with_preview)
+    log = (project / "build/preview/main.log").read_text(errors="replace")
+    assert "preloaded format=preamble" in log.splitlines()[0]  # made again
+
+
+def test_the_preview_comes_before_the_other_editions_and_the_exports(tmp_path_factory, caplog):
+    import logging
+
+    project = fresh(tmp_path_factory, "preview-first")
+    outputs = ("handbook", "ereader", "flashcards", "html")
+    build(project, project / "dist", Options(outputs=outputs))
+    path = project / "content/basics.yaml"
+    path.write_text(path.read_text().replace("Bayes' rule follows", "Bayes' rule plainly follows"))
+    caplog.set_level(logging.INFO, logger="handbook.build")
+    build(project, project / "dist", Options(outputs=outputs, preview=True))
+    stages = [r.getMessage().split(":")[0] for r in caplog.records if r.name == "handbook.build"]
+    assert stages == ["content", "figures", "latex", "preview", "latex", "exports", "tex"]

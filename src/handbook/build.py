@@ -88,6 +88,8 @@ def build(project: Path, out_dir: Path, options: Options) -> Report:
         with _stage("tex", report) as note:
             _compile_all(folders, out_dir, epoch, report, card_faces(book))
             note(", ".join(f"{o} {report.passes[o]} passes" for o in report.compiled) or "all up to date")
+            if options.preview and "handbook" in report.compiled:
+                preview.prepare(build_dir(project) / "handbook", epoch)
     report.seconds = time.perf_counter() - start
     return report
 
@@ -106,16 +108,25 @@ def _export(ctx: exports.Context, outputs: list[str], report: Report) -> str:
 
 def _latex(project: Path, out_dir: Path, book: Book, chapters, options: Options,
            figure_files: dict[str, dict[str, str]], epoch: int, report: Report) -> dict[str, tuple[Path, str]]:
-    """Write each PDF's LaTeX sources, and the preview if asked; returns output -> (folder, input hash)."""
-    with _stage("latex", report) as note:
-        sources = _sources(project, book, chapters, options, figure_files)
-        folders = {o: _prepare(build_dir(project) / o, sources[o], figures.folder(project), epoch, report)
-                   for o in options.outputs}
-        note(f"{len(report.written)} files rewritten")
-    if options.preview:
-        with _stage("preview", report) as note:
-            note(_preview(project, out_dir, epoch, folders, report))
-            report.preview_at = time.perf_counter()
+    """Write each PDF's LaTeX sources; returns output -> (folder, input hash).
+
+    With a preview, the print edition's sources come first and the preview
+    right after them: the other editions' sources wait until it is out.
+    """
+    first = ["handbook"] if options.preview and "handbook" in options.outputs else []
+    batches = [first, [o for o in options.outputs if o not in first]]
+    folders = {}
+    for batch in (b for b in batches if b):
+        with _stage("latex", report) as note:
+            written = len(report.written)
+            sources = _sources(project, book, chapters, replace(options, outputs=tuple(batch)), figure_files)
+            for o in batch:
+                folders[o] = _prepare(build_dir(project) / o, sources[o], figures.folder(project), epoch, report)
+            note(f"{len(report.written) - written} files rewritten")
+        if batch is first or (options.preview and not first):
+            with _stage("preview", report) as note:
+                note(_preview(project, out_dir, epoch, folders, report))
+                report.preview_at = time.perf_counter()
     return folders
 
 
@@ -139,8 +150,9 @@ def _stage(name: str, report: Report):
     start = time.perf_counter()
     said: list[str] = []
     yield said.append
-    report.stages[name] = time.perf_counter() - start
-    log.info("%-8s %s (%.2f s)", name + ":", "; ".join(said), report.stages[name])
+    seconds = time.perf_counter() - start
+    report.stages[name] = report.stages.get(name, 0.0) + seconds  # a stage may run in parts
+    log.info("%-8s %s (%.2f s)", name + ":", "; ".join(said), seconds)
 
 
 def _sources(project: Path, book: Book, chapters, options: Options,

@@ -72,13 +72,20 @@ def latexmk(folder: Path, epoch: int, name: str, timeout: float = TIMEOUT_S) -> 
     return Result(folder / "main.pdf", count_passes(output), tex_log)
 
 
-def pdflatex_once(folder: Path, epoch: int, name: str, timeout: float = TIMEOUT_S) -> Result:
+def pdflatex_once(folder: Path, epoch: int, name: str, timeout: float = TIMEOUT_S, fmt: str | None = None) -> Result:
     """One pdflatex pass over folder/main.tex, for a preview that reuses the book's .aux files."""
     require_tex()
     command = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
-               "-no-shell-escape", "main.tex"]
+               "-no-shell-escape", *([f"-fmt={fmt}"] if fmt else []), "main.tex"]
     output = run_tex(command, folder, epoch, name, timeout, "pdflatex.out")
     return Result(folder / "main.pdf", 1, _read_bounded(folder / "main.log") or output)
+
+
+def dump_format(folder: Path, epoch: int, jobname: str, source: str, name: str, timeout: float = TIMEOUT_S) -> None:
+    """Dump the preamble of folder/source, up to its \\endofdump, into folder/jobname.fmt."""
+    command = ["pdflatex", "-ini", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
+               f"-jobname={jobname}", "&pdflatex", "mylatexformat.ltx", source]
+    run_tex(command, folder, epoch, name, timeout, f"{jobname}.out")
 
 
 def run_tex(command: list[str], folder: Path, epoch: int, name: str, timeout: float, out_name: str) -> str:

@@ -5,19 +5,26 @@ per chapter, so a copy of its folder with `\\includeonly{...}` typesets only
 the edited chapters in one pdflatex pass. Every other chapter's page and
 question numbers come from the .aux files of the last full compile, so the
 preview's page numbers, question numbers and cross-references are the book's.
+
+Loading the preamble's packages is half of such a pass, so the preamble is
+dumped once into a format file (the mylatexformat package) and each preview
+starts from it; the format is made again when the preamble or TeX changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import compile as tex
+from .errors import TexError
 from .store import copy_atomic, write_text
 
 PREVIEW_PDF = "preview.pdf"
+FORMAT = "preamble"  # build/preview/preamble.fmt, and preamble.key for what it was made from
 _PAGE = re.compile(r"\\setcounter\{page\}\{(\d+)\}")
 
 
@@ -50,15 +57,43 @@ def make(book_folder: Path, chapters: list[str], out_dir: Path, epoch: int) -> P
     """Typeset `chapters` of the print edition in `book_folder` into out_dir/preview.pdf."""
     if not chapters or not (book_folder / "stamp").is_file() or not (book_folder / "main.aux").is_file():
         return Preview(chapters, None, [])
-    folder = book_folder.parent / "preview"
-    _mirror(book_folder, folder)
-    write_text(folder / "main.tex", _preview_main((book_folder / "main.tex").read_text(encoding="utf-8"), chapters))
+    folder = _mirror(book_folder, chapters)
     before = {c: _last_page(folder / f"{c}.aux") for c in chapters}
-    result = tex.pdflatex_once(folder, epoch, PREVIEW_PDF)
+    try:
+        result = tex.pdflatex_once(folder, epoch, PREVIEW_PDF, fmt=_format(folder, epoch))
+    except TexError:  # perhaps a format TeX no longer reads: try once without it
+        main = folder / "main.tex"
+        write_text(main, main.read_text(encoding="utf-8").replace(_DUMP_END + "\n", "", 1))
+        result = tex.pdflatex_once(folder, epoch, PREVIEW_PDF)
+        (folder / f"{FORMAT}.key").unlink(missing_ok=True)  # it was the format: make it again next time
     target = out_dir / PREVIEW_PDF
     copy_atomic(result.pdf, target)
     moved = [c for c in chapters if _last_page(folder / f"{c}.aux") != before[c]]
     return Preview(chapters, target, moved)
+
+
+def prepare(book_folder: Path, epoch: int) -> None:
+    """Make the preview's format after a full compile, so the first preview is as quick as the next."""
+    if (book_folder / "main.aux").is_file():
+        _format(_mirror(book_folder, []), epoch)
+
+
+def _format(folder: Path, epoch: int) -> str:
+    """The name of a format holding the preview's preamble, made now if missing or stale."""
+    main = (folder / "main.tex").read_text(encoding="utf-8")
+    preamble = main[: main.index(_DUMP_END)]
+    pdflatex = Path(shutil.which("pdflatex") or "pdflatex").resolve()
+    stamp = pdflatex.stat().st_mtime_ns if pdflatex.exists() else 0
+    key = hashlib.sha256(f"{pdflatex}\0{stamp}\0{preamble}".encode()).hexdigest()
+    key_file, fmt = folder / f"{FORMAT}.key", folder / f"{FORMAT}.fmt"
+    if not (fmt.is_file() and key_file.is_file() and key_file.read_text(encoding="utf-8") == key):
+        key_file.unlink(missing_ok=True)
+        tex.dump_format(folder, epoch, FORMAT, "main.tex", PREVIEW_PDF)
+        write_text(key_file, key)
+    return FORMAT
+
+
+_DUMP_END = "\\endofdump"
 
 
 def _preview_main(main: str, chapters: list[str]) -> str:
@@ -66,15 +101,17 @@ def _preview_main(main: str, chapters: list[str]) -> str:
 
     Those parts do not move a chapter's numbers: `\\mainmatter` restarts the
     page count, and each skipped chapter's .aux restores the counters after it.
+    The preamble ends at `\\endofdump`, the end of what the format holds.
     """
-    only = "\\includeonly{" + ",".join(chapters) + "}\n\\begin{document}"
+    only = _DUMP_END + "\n\\includeonly{" + ",".join(chapters) + "}\n\\begin{document}"
     main = main.replace("\\begin{document}", only, 1)
     main = re.sub(r"(?s)\\frontmatter.*?\\mainmatter", lambda m: "\\mainmatter", main, count=1)
     return re.sub(r"(?s)\\backmatter.*?\\end\{document\}", lambda m: "\\end{document}", main, count=1)
 
 
-def _mirror(source: Path, folder: Path) -> None:
-    """Copy the book's sources, figures and .aux files; TeX's other products stay behind."""
+def _mirror(source: Path, chapters: list[str]) -> Path:
+    """A folder beside the book's with its sources, figures and .aux files, and a main.tex for `chapters`."""
+    folder = source.parent / "preview"
     folder.mkdir(parents=True, exist_ok=True)
     for path in source.iterdir():
         if path.is_file() and path.suffix in {".tex", ".aux", ".pdf", ".toc"} and path.name != "main.pdf":
@@ -82,6 +119,8 @@ def _mirror(source: Path, folder: Path) -> None:
                 copy_atomic(path, folder / path.name)  # figures: written only when changed
             else:
                 shutil.copyfile(path, folder / path.name)
+    write_text(folder / "main.tex", _preview_main((source / "main.tex").read_text(encoding="utf-8"), chapters))
+    return folder
 
 
 def _last_page(aux: Path) -> int | None:
