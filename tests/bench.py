@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -172,30 +173,85 @@ def measure(name: str, project: Path) -> dict:
 
 
 def pandoc_peer(project: Path) -> float | None:
-    """Seconds for pandoc + pdflatex to make one PDF of the same questions, or None without pandoc."""
+    """Seconds for pandoc + pdflatex to make one PDF of the same questions, or None without pandoc.
+
+    The peer gets the same words: each field goes through the handbook's own
+    parser and is written as Markdown (maths as $...$, a question link as the
+    question's title, a citation as its key), and every non-ASCII character
+    of running text is declared to pdflatex as the handbook prints it.
+    """
     if shutil.which("pandoc") is None:
         return None
-    import yaml
+    from handbook.content import load_book
 
+    book = load_book(project, project / "build" / "cache")
+    titles = {q.id: q.title for q in book.questions()}
     parts = []
-    book = yaml.safe_load((project / "content" / "book.yaml").read_text())
-    for chapter_id in book["chapters"]:
-        for path in (project / "content").glob("*.yaml"):
-            data = yaml.safe_load(path.read_text())
-            if isinstance(data, dict) and data.get("id") == chapter_id:
-                parts.append(f"# {data['title']}\n\n{data.get('intro', '')}\n")
-                for q in data["questions"]:
-                    parts.append(f"## {q['title']}\n\n{q['question']}\n\n**Short answer.** {q['short_answer']}\n\n"
-                                 f"{q['answer']}\n")
+    for chapter in book.chapters:
+        parts.append(f"# {chapter.title}\n\n{markdown(chapter.intro.pieces, titles)}\n")
+        for q in chapter.questions:
+            parts.append(f"## {q.title}\n\n{markdown(q.question.pieces, titles)}\n\n**Short answer.** "
+                         f"{markdown(q.short_answer.pieces, titles)}\n\n{markdown(q.answer.pieces, titles)}\n")
+    text = "\n".join(parts)
     with tempfile.TemporaryDirectory() as scratch:
-        source = Path(scratch) / "book.md"
-        source.write_text("\n".join(parts))
+        (Path(scratch) / "book.md").write_text(text)
+        (Path(scratch) / "chars.tex").write_text(unicode_declarations(text))
         start = time.perf_counter()
         done = subprocess.run(["pandoc", "-f", "markdown+tex_math_single_backslash+raw_tex", "--toc",
-                               "--pdf-engine=pdflatex", "-o", "book.pdf", "book.md"], cwd=scratch,
-                              capture_output=True, text=True)
+                               "--pdf-engine=pdflatex", "--include-in-header=chars.tex", "-o", "book.pdf", "book.md"],
+                              cwd=scratch, capture_output=True, text=True)
         seconds = time.perf_counter() - start
-    return seconds if done.returncode == 0 else None
+    if done.returncode != 0:
+        print(f"pandoc peer failed: {done.stderr[-500:]}", file=sys.stderr)
+        return None
+    return seconds
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#$|~^])")
+
+
+def _escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown(pieces: list, titles: dict[str, str]) -> str:
+    """A prose field as pandoc Markdown."""
+    out = []
+    for piece in pieces:
+        kind = piece[0]
+        if kind == "t":
+            out.append(_escape(piece[1]))
+        elif kind == "m":
+            out.append(f"$${piece[1]}$$" if piece[2] else f"${piece[1]}$")
+        elif kind in ("emph", "textbf", "texttt"):
+            mark = {"emph": "*", "textbf": "**", "texttt": ""}[kind]
+            out.append(f"{mark}{markdown(piece[1], titles)}{mark}")
+        elif kind in ("itemize", "enumerate"):
+            bullet = "-" if kind == "itemize" else "1."
+            out.append("\n\n" + "".join(f"{bullet} {markdown(item, titles).strip()}\n" for item in piece[1]) + "\n")
+        elif kind == "url":
+            out.append(f"<{piece[1]}>")
+        elif kind == "href":
+            out.append(f"[{markdown(piece[2], titles)}]({piece[1]})")
+        elif kind == "qref":
+            out.append(f"*{_escape(titles.get(piece[1], piece[1]))}*")
+        else:  # cite
+            out.append(f"\\[{piece[1]}\\]")
+    return "".join(out)
+
+
+def unicode_declarations(text: str) -> str:
+    """\\DeclareUnicodeCharacter for each non-ASCII character, printed as the handbook prints it."""
+    from handbook.prose import latex_char
+
+    lines = []
+    for ch in sorted({c for c in text if ord(c) > 127}):
+        latex = latex_char(ch)
+        if latex:
+            lines.append(f"\\DeclareUnicodeCharacter{{{ord(ch):04X}}}{{{latex}}}")
+    return "\n".join(lines) + "\n"
+
+
 def reflowable(project: Path) -> dict[str, tuple[float, float]]:
     """Seconds for the EPUB and the HTML handbook alone: from a clean build folder, then after an answer edit."""
     times = {}
