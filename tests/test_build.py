@@ -223,17 +223,19 @@ def test_preview_says_when_the_chapter_changed_length(tmp_path_factory):
 
 def test_preview_starts_from_a_format_that_follows_the_preamble(tmp_path_factory):
     project = fresh(tmp_path_factory, "preview-format")
-    with_preview = Options(outputs=("handbook",), preview=True)
-    build(project, project / "dist", with_preview)
+    plain = Options(outputs=("handbook",))
+    build(project, project / "dist", plain)
     book = project / "content/book.yaml"
     book.write_text(book.read_text().replace("title: Mini Handbook", "title: Renamed Handbook"))
-    build(project, project / "dist", with_preview)  # the whole book: no preview, but a new format
+    build(project, project / "dist", plain)  # a new preamble: the full compile makes a new format
+    made = (project / "build/preview/preamble.fmt").stat().st_mtime_ns
     path = project / "content/basics.yaml"
     path.write_text(path.read_text().replace("Bayes' rule follows", "Bayes' rule plainly follows"))
-    report = build(project, project / "dist", with_preview)
+    report = build(project, project / "dist", Options(outputs=("handbook",), preview=True))
     assert report.preview.pdf is not None
     log = (project / "build/preview/main.log").read_text(errors="replace")
     assert "preloaded format=preamble" in log.splitlines()[0]
+    assert (project / "build/preview/preamble.fmt").stat().st_mtime_ns == made  # the first preview waited for none
     assert "Title:           Renamed Handbook" in pdfinfo(report.preview.pdf)
 
 

@@ -88,7 +88,7 @@ def build(project: Path, out_dir: Path, options: Options) -> Report:
         with _stage("tex", report) as note:
             _compile_all(folders, out_dir, epoch, report, card_faces(book))
             note(", ".join(f"{o} {report.passes[o]} passes" for o in report.compiled) or "all up to date")
-            if options.preview and "handbook" in report.compiled:
+            if "handbook" in report.compiled:
                 preview.prepare(build_dir(project) / "handbook", epoch)
     report.seconds = time.perf_counter() - start
     return report

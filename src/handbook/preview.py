@@ -73,24 +73,40 @@ def make(book_folder: Path, chapters: list[str], out_dir: Path, epoch: int) -> P
 
 
 def prepare(book_folder: Path, epoch: int) -> None:
-    """Make the preview's format after a full compile, so the first preview is as quick as the next."""
-    if (book_folder / "main.aux").is_file():
+    """After a full compile, make the preview's format if the preamble changed: every preview is then quick.
+
+    About a second, paid when the preamble changes (a clean build, a new
+    title), not by the edit someone is waiting to see.
+    """
+    folder = book_folder.parent / "preview"
+    main = _preview_main((book_folder / "main.tex").read_text(encoding="utf-8"), [])
+    if _format_key(main) != _read(folder / f"{FORMAT}.key") and (book_folder / "main.aux").is_file():
         _format(_mirror(book_folder, []), epoch)
 
 
 def _format(folder: Path, epoch: int) -> str:
     """The name of a format holding the preview's preamble, made now if missing or stale."""
-    main = (folder / "main.tex").read_text(encoding="utf-8")
-    preamble = main[: main.index(_DUMP_END)]
-    pdflatex = Path(shutil.which("pdflatex") or "pdflatex").resolve()
-    stamp = pdflatex.stat().st_mtime_ns if pdflatex.exists() else 0
-    key = hashlib.sha256(f"{pdflatex}\0{stamp}\0{preamble}".encode()).hexdigest()
-    key_file, fmt = folder / f"{FORMAT}.key", folder / f"{FORMAT}.fmt"
-    if not (fmt.is_file() and key_file.is_file() and key_file.read_text(encoding="utf-8") == key):
+    key = _format_key((folder / "main.tex").read_text(encoding="utf-8"))
+    key_file = folder / f"{FORMAT}.key"
+    if not ((folder / f"{FORMAT}.fmt").is_file() and _read(key_file) == key):
         key_file.unlink(missing_ok=True)
         tex.dump_format(folder, epoch, FORMAT, "main.tex", PREVIEW_PDF)
         write_text(key_file, key)
     return FORMAT
+
+
+def _format_key(main: str) -> str:
+    """What a format depends on: the preamble it holds and the TeX that made it."""
+    pdflatex = Path(shutil.which("pdflatex") or "pdflatex").resolve()
+    stamp = pdflatex.stat().st_mtime_ns if pdflatex.exists() else 0
+    return hashlib.sha256(f"{pdflatex}\0{stamp}\0{main[: main.index(_DUMP_END)]}".encode()).hexdigest()
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 _DUMP_END = "\\endofdump"
