@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.errors import ContentError
+from handbook.errors import ContentError, Pos
 from handbook.yamlsource import MAX_BYTES, load
 
 
@@ -79,3 +79,38 @@ def test_literal_block_offsets_map_to_file_positions(tmp_path):
 
 def test_control_character_is_located(tmp_path):
     assert problems(tmp_path, "a: ok\nb: x\x1fy\n") == ["content/x.yaml:2:5: character U+001F is not allowed in YAML"]
+
+
+def test_a_cached_tree_is_the_tree_the_file_loads_to(tmp_path):
+    from handbook.treecache import TreeCache
+
+    files = sorted((Path(__file__).parents[1] / "content").glob("*.yaml"))
+    cut = tmp_path / "cut.yaml"
+    cut.write_text("title: Exploration #1 of many\nanswer: |\n  two\n  lines\n")
+    for path in [*files, cut]:
+        cold = TreeCache(tmp_path / "cache")
+        fresh = cold.load(path, f"content/{path.name}")
+        cold.save()
+        warm = TreeCache(tmp_path / "cache").load(path, f"content/{path.name}")
+        assert warm == fresh == load(path, f"content/{path.name}")
+    assert len(warm.warnings) == 1 and warm.warnings[0].pos.line == 1
+
+
+def test_only_changed_files_are_parsed_again(tmp_path, monkeypatch):
+    import handbook.yamlsource as yamlsource
+    from handbook.treecache import TreeCache
+
+    path = tmp_path / "a.yaml"
+    path.write_text("a: 1\nb: [x, y]\n")
+    cache = TreeCache(tmp_path)
+    cache.load(path, "content/a.yaml")
+    cache.save()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(yamlsource.yaml, "compose", refuse)
+    assert TreeCache(tmp_path).load(path, "content/b.yaml").value["b"].value[1].pos == Pos("content/b.yaml", 2, 8)
+    path.write_text("a: 2\nb: [x, y]\n")
+    with pytest.raises(AssertionError, match="parsed again"):
+        TreeCache(tmp_path).load(path, "content/a.yaml")

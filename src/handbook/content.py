@@ -20,7 +20,8 @@ from .schema import FIGURE_ID, REF_KEY, SLUG
 from . import prose as prose_mod
 from .errors import ContentError, Pos, Problem
 from .model import DIFFICULTIES, Book, Chapter, Figure, Prose, Question, Reference
-from .yamlsource import Node, load
+from .treecache import TreeCache
+from .yamlsource import Node
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def load_book(project: Path, cache_dir: Path | None = None) -> Book:
     content = project / "content"
     if not (content / "book.yaml").is_file():
         raise ContentError([Problem(Pos(_display(project, content / "book.yaml")), "no book.yaml: is --project the right folder?")])
-    trees = _load_trees(project, sorted(content.glob("*.yaml")), problems)
+    trees = _load_trees(project, sorted(content.glob("*.yaml")), TreeCache(cache_dir), problems)
     if problems:  # links into a file that did not parse would only add noise
         raise ContentError(problems)
     problems.extend(w for tree in trees.values() for w in tree.warnings)
@@ -190,14 +191,15 @@ def _display(project: Path, path: Path) -> str:
         return str(path)
 
 
-def _load_trees(project: Path, paths: list[Path], problems: list[Problem]) -> dict[str, Node]:
+def _load_trees(project: Path, paths: list[Path], cache: TreeCache, problems: list[Problem]) -> dict[str, Node]:
     trees = {}
     for path in paths:
         display = _display(project, path)
         try:
-            trees[display] = load(path, display)
+            trees[display] = cache.load(path, display)
         except ContentError as exc:
             problems.extend(exc.problems)
+    cache.save()
     return trees
 
 
