@@ -114,19 +114,26 @@ def _latex(project: Path, out_dir: Path, book: Book, chapters, options: Options,
     right after them: the other editions' sources wait until it is out.
     """
     first = ["handbook"] if options.preview and "handbook" in options.outputs else []
-    batches = [first, [o for o in options.outputs if o not in first]]
-    folders = {}
-    for batch in (b for b in batches if b):
-        with _stage("latex", report) as note:
-            written = len(report.written)
-            sources = _sources(project, book, chapters, replace(options, outputs=tuple(batch)), figure_files)
-            for o in batch:
-                folders[o] = _prepare(build_dir(project) / o, sources[o], figures.folder(project), epoch, report)
-            note(f"{len(report.written) - written} files rewritten")
-        if batch is first or (options.preview and not first):
-            with _stage("preview", report) as note:
-                note(_preview(project, out_dir, epoch, folders, report))
-                report.preview_at = time.perf_counter()
+    folders = _write_sources(project, book, chapters, options, first, figure_files, epoch, report)
+    if options.preview:
+        with _stage("preview", report) as note:
+            note(_preview(project, out_dir, epoch, folders, report))
+            report.preview_at = time.perf_counter()
+    rest = [o for o in options.outputs if o not in first]
+    return folders | _write_sources(project, book, chapters, options, rest, figure_files, epoch, report)
+
+
+def _write_sources(project: Path, book: Book, chapters, options: Options, outputs: list[str],
+                   figure_files: dict[str, dict[str, str]], epoch: int, report: Report) -> dict[str, tuple[Path, str]]:
+    """Render and write the sources of `outputs`, in one latex stage."""
+    if not outputs:
+        return {}
+    with _stage("latex", report) as note:
+        written = len(report.written)
+        sources = _sources(project, book, chapters, replace(options, outputs=tuple(outputs)), figure_files)
+        folders = {o: _prepare(build_dir(project) / o, sources[o], figures.folder(project), epoch, report)
+                   for o in outputs}
+        note(f"{len(report.written) - written} files rewritten")
     return folders
 
 
