@@ -98,6 +98,16 @@ def cited(qid: str, fields: tuple[str, ...] = PROSE) -> set[str]:
     return {key.strip() for group in re.findall(r"\\cite\{([^}]+)\}", text) for key in group.split(",")}
 
 
+EVERY_FIELD = ("title", "difficulty", "kind", "topics", "question", "short_answer", "answer",
+               "mistakes", "follow_ups", "related", "references")
+
+
+def assert_every_field(qid: str) -> None:
+    """The question fills every field, optional ones included: related questions and references too."""
+    for name in EVERY_FIELD:
+        assert QUESTIONS[qid].get(name), (qid, name)
+
+
 def assert_well_formed(qid: str, parts: tuple[str, ...] = PARTS) -> None:
     """What every question carries: a known difficulty and kind, the word limits of a flashcard and
     of an answer, 2-4 mistakes and 2-3 follow-ups, every cited key in `references`, and the

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from scipy import integrate, stats
 
-from bank import CONTENT, QUESTIONS, caption_states, field, figure_module, fmt, states
+from bank import CONTENT, QUESTIONS, assert_every_field, caption_states, field, figure_module, fmt, states
 
 CHAPTER = CONTENT / "10-deep-learning-theory.yaml"
 
@@ -67,9 +67,7 @@ def test_chapter_shape():
     assert set(difficulties) == {"easy", "medium", "hard"}
     for q in questions:
         qid = q["id"]
-        for name in ("title", "difficulty", "kind", "topics", "question", "short_answer", "answer",
-                     "mistakes", "follow_ups", "related", "references"):
-            assert QUESTIONS[qid].get(name), (qid, name)
+        assert_every_field(qid)
         assert q["kind"] == "technical"
         assert len(field(qid, "short_answer").split()) <= 70, qid
         assert 250 <= len(field(qid, "answer").split()) <= 700, qid

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from bank import QUESTIONS, field, fmt, states
+from bank import QUESTIONS, assert_every_field, field, fmt, states
 
 NEW = [
     "positional-encodings",
@@ -22,9 +22,7 @@ NEW = [
 @pytest.mark.parametrize("qid", NEW)
 def test_structure(qid):
     q = QUESTIONS[qid]
-    for name in ("title", "difficulty", "kind", "topics", "question", "short_answer", "answer",
-                 "mistakes", "follow_ups", "related", "references"):
-        assert q.get(name), (qid, name)
+    assert_every_field(qid)
     assert q["kind"] == "technical"
     assert len(field(qid, "short_answer").split()) <= 70
     assert 250 <= len(field(qid, "answer").split()) <= 700

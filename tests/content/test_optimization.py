@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy.linalg import solve_discrete_lyapunov, solve_sylvester
 
-from bank import QUESTIONS, assert_well_formed, caption_says, caption_states, field, figure_constant, figure_module, fmt, says, sentences, states
+from bank import QUESTIONS, assert_every_field, assert_well_formed, caption_says, caption_states, field, figure_constant, figure_module, fmt, says, sentences, states
 
 ALL = ("answer", "short_answer", "mistakes", "follow_ups")
 IDS = [
@@ -31,9 +31,7 @@ def iterations(rho: float, reduction: float = 1e6) -> int:
 @pytest.mark.parametrize("qid", IDS)
 def test_question_structure(qid):
     q = QUESTIONS[qid]
-    for name in ("title", "difficulty", "kind", "topics", "question", "short_answer", "answer",
-                 "mistakes", "follow_ups", "related", "references"):
-        assert q.get(name), (qid, name)
+    assert_every_field(qid)
     assert_well_formed(qid, parts=())
     assert all(t == t.lower() for t in q["topics"])
 
