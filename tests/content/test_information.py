@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import optimize, special, stats
 
-from bank import QUESTIONS, assert_every_field, assert_well_formed, caption_says, caption_states, field, figure_constant, figure_module, fmt, says, sentences, states
+from bank import assert_every_field, assert_well_formed, caption_says, caption_states, field, figure_constant, figure_module, fmt, says, sentences, states
 
 ALL = ("answer", "short_answer", "mistakes", "follow_ups")
 LN2 = math.log(2.0)
@@ -39,7 +39,6 @@ def kl(p, q) -> float:
 
 @pytest.mark.parametrize("qid", IDS)
 def test_question_structure(qid):
-    q = QUESTIONS[qid]
     assert_every_field(qid)
     assert_well_formed(qid, parts=())
 

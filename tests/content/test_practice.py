@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import optimize, special
 
-from bank import QUESTIONS, assert_every_field, assert_well_formed, caption_says, caption_states, field, figure_constant, figure_module, fmt, says, sentences, states
+from bank import assert_every_field, assert_well_formed, caption_says, caption_states, field, figure_constant, figure_module, fmt, says, sentences, states
 
 ALL = ("answer", "short_answer", "mistakes", "follow_ups")
 IDS = [
@@ -46,7 +46,6 @@ def best_cross_entropy(target: np.ndarray) -> float:
 
 @pytest.mark.parametrize("qid", IDS)
 def test_question_structure(qid):
-    q = QUESTIONS[qid]
     assert_every_field(qid)
     assert_well_formed(qid, parts=())
 
