@@ -14,6 +14,19 @@ MATHJAX := tests/mathjax/node_modules/mathjax-full
 
 .PHONY: all build anki test bench check watch preview tex testtools clean
 
+# After a recipe line sets `missing`: install the Debian packages $(2) with
+# apt-get when we are root, else print the command and stop.
+apt_or_stop = if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing $(1) (missing:$$missing)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2) >/dev/null; \
+	  else \
+	    echo "Missing:$$missing. Install them with:"; \
+	    echo "  sudo apt-get install -y --no-install-recommends $(2)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
 all: build
 
 $(INSTALLED): pyproject.toml
@@ -23,29 +36,11 @@ $(INSTALLED): pyproject.toml
 
 tex:
 	@missing=""; for tool in $(TEX_TOOLS); do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing TeX Live and poppler (missing:$$missing)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
-	  else \
-	    echo "Missing:$$missing. Install them with:"; \
-	    echo "  sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
-	    exit 1; \
-	  fi; \
-	fi
+	$(call apt_or_stop,TeX Live and poppler,$(TEX_PACKAGES))
 
 testtools:
 	@missing=""; for file in $(TEST_FILES); do [ -e $$file ] || missing="$$missing $$file"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing epubcheck, Chromium and dvisvgm (missing:$$missing)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES) >/dev/null; \
-	  else \
-	    echo "Missing:$$missing. Install them with:"; \
-	    echo "  sudo apt-get install -y --no-install-recommends $(TEST_PACKAGES)"; \
-	    exit 1; \
-	  fi; \
-	fi
+	$(call apt_or_stop,the test clients,$(TEST_PACKAGES))
 
 build: $(INSTALLED) tex
 	$(BIN)/handbook build
@@ -58,16 +53,8 @@ watch: $(INSTALLED) tex
 
 # The tests render the book's maths with MathJax itself, from npm.
 $(MATHJAX): tests/mathjax/package.json tests/mathjax/package-lock.json
-	@if ! command -v npm >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Node.js and npm"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; \
-	  else \
-	    echo "Missing: npm. Install it with:"; \
-	    echo "  sudo apt-get install -y --no-install-recommends nodejs npm"; \
-	    exit 1; \
-	  fi; \
-	fi
+	@missing=""; command -v npm >/dev/null 2>&1 || missing=" npm"; \
+	$(call apt_or_stop,Node.js and npm,nodejs npm)
 	npm ci --prefix tests/mathjax --no-audit --no-fund --silent
 	touch $@
 
