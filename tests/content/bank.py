@@ -122,6 +122,14 @@ def assert_well_formed(qid: str, parts: tuple[str, ...] = PARTS) -> None:
     assert -1 not in where and where == sorted(where), (qid, where)
 
 
+def assert_technical_batch(ids: list[str], hard: set[str]) -> None:
+    """A batch of technical questions, hard exactly where planned, each well formed."""
+    for qid in ids:
+        assert QUESTIONS[qid]["kind"] == "technical", qid
+        assert (QUESTIONS[qid]["difficulty"] == "hard") == (qid in hard), qid
+        assert_well_formed(qid)
+
+
 def says(qid: str, before: str, number: str, fields: tuple[str, ...] = PROSE) -> bool:
     """Whether `number` follows `before` directly in a sentence of the question.
 

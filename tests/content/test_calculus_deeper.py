@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import integrate, optimize, stats
 
-from bank import QUESTIONS, assert_well_formed, caption_states, field, figure_module, fmt, states
+from bank import assert_technical_batch, caption_states, field, figure_module, fmt, states
 
 IDS = [
     "l-smoothness-descent-lemma",
@@ -18,11 +18,7 @@ HARD = {"score-function-vs-reparameterisation", "flow-jacobian-determinant"}
 
 
 def test_structure():
-    for qid in IDS:
-        q = QUESTIONS[qid]
-        assert q["kind"] == "technical"
-        assert (q["difficulty"] == "hard") == (qid in HARD)
-        assert_well_formed(qid)
+    assert_technical_batch(IDS, HARD)
 
 
 # L-smoothness ---------------------------------------------------------------

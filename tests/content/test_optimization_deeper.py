@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize
 
-from bank import QUESTIONS, assert_well_formed, field, fmt, states
+from bank import assert_technical_batch, field, fmt, states
 
 IDS = [
     "strong-convexity-condition-number",
@@ -21,11 +21,7 @@ HARD = {"projected-mirror-descent", "sharpness-aware-minimisation"}
 
 
 def test_structure():
-    for qid in IDS:
-        q = QUESTIONS[qid]
-        assert q["kind"] == "technical"
-        assert (q["difficulty"] == "hard") == (qid in HARD)
-        assert_well_formed(qid)
+    assert_technical_batch(IDS, HARD)
 
 
 def soft(v, t):
